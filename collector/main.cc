@@ -1,0 +1,2 @@
+// groundstation: placeholder entry point while the foundation lands (issue 2).
+int main() { return 0; }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package groundstation needs to build, run, test and benchmark.
+# Idempotent: runs `apt-get update` once (only when something is missing), then installs
+# only what is missing. Both README commands call it; nobody needs to run it by hand.
+set -euo pipefail
+
+BUILD=(cmake ninja-build g++ pkg-config git
+  libcurl4-openssl-dev libssl-dev librrd-dev rrdtool rrdcached libpcre2-dev
+  libboost-program-options-dev libboost-dev libsqlite3-dev libyaml-cpp-dev
+  nlohmann-json3-dev libmariadb-dev libexpected-dev libgtest-dev libgmock-dev googletest
+  libbenchmark-dev clang-format)
+RUN=(curl ca-certificates sqlite3)
+TEST=(nginx-light monitoring-plugins-basic monitoring-plugins-standard socat procps
+  clang libclang-rt-14-dev)
+BENCH=(prometheus-blackbox-exporter wrk time)
+
+want=("${BUILD[@]}" "${RUN[@]}")
+case "${1:-all}" in
+  run) ;;
+  test) want+=("${TEST[@]}") ;;
+  all) want+=("${TEST[@]}" "${BENCH[@]}") ;;
+  *) echo "usage: $0 [run|test|all]" >&2; exit 2 ;;
+esac
+
+# Package postinst scripts must not start system daemons (nginx on :80, blackbox on :9115).
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod 755 /usr/sbin/policy-rc.d
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#want[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
