@@ -27,13 +27,13 @@ struct CheckStatus {
   std::chrono::system_clock::time_point last_check{};
   std::chrono::system_clock::time_point last_change{};       // any state change
   std::chrono::system_clock::time_point last_hard_change{};  // since when the HARD state holds
-  bool checked = false;  // false until the first result arrives
+  bool checked = false;                                      // false until the first result arrives
   friend bool operator==(const CheckStatus&, const CheckStatus&) = default;
 };
 
 struct Transition {
   CheckStatus next;
-  bool hard_change = false;                // the HARD state changed: notify
+  bool hard_change = false;  // the HARD state changed: notify
   probes::State previous_hard_state = probes::State::kOk;
 };
 

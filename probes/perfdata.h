@@ -44,7 +44,14 @@ struct PerfdataParse {
 // Bounded: at most kMaxPerfdataItems items and labels of at most kMaxLabelLength bytes.
 PerfdataParse ParsePerfdata(std::string_view text);
 
+// Formats a number in shortest round-trip form, as a plain decimal for magnitudes in
+// [1e-6, 1e15) ("0.004012", "612", "0.00001") and with an exponent beyond ("1e+20"); NaN and
+// infinities, which no plugin can print as a value, become "U".
+std::string FormatNumber(double value);
+
 inline constexpr std::size_t kMaxPerfdataItems = 256;
 inline constexpr std::size_t kMaxLabelLength = 200;
+// Units and thresholds longer than this are rejected (plugins print a handful of bytes).
+inline constexpr std::size_t kMaxFieldLength = 64;
 
 }  // namespace gs::probes

@@ -2,12 +2,21 @@
 // the Nagios plugin development guidelines. Immutable value; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "probes/result.h"
 
 namespace gs::probes {
+
+// Parses a plain decimal number as plugins print it: optional '-', digits with an optional
+// '.' fraction, optional exponent ("-1.5", ".5", "3e-3"). No '+', "inf", "nan", hex, commas
+// or surrounding spaces. Out-of-range values (1e999) fail. Shared by ranges and perfdata.
+[[nodiscard]] std::optional<double> ParseDecimal(std::string_view text);
+
+// Length of the longest prefix of `text` that ParseDecimal accepts (0 when none).
+[[nodiscard]] std::size_t DecimalPrefixLength(std::string_view text);
 
 class Range {
  public:
@@ -26,6 +35,9 @@ class Range {
 
   // The text it was parsed from (perfdata carries thresholds verbatim).
   [[nodiscard]] const std::string& text() const { return text_; }
+
+  // Two ranges are equal when they were parsed from the same text.
+  friend bool operator==(const Range& a, const Range& b) { return a.text_ == b.text_; }
 
  private:
   std::string text_;

@@ -12,10 +12,14 @@ enum class State : int { kOk = 0, kWarning = 1, kCritical = 2, kUnknown = 3 };
 // "OK", "WARNING", "CRITICAL", "UNKNOWN".
 constexpr std::string_view ToString(State s) {
   switch (s) {
-    case State::kOk: return "OK";
-    case State::kWarning: return "WARNING";
-    case State::kCritical: return "CRITICAL";
-    case State::kUnknown: return "UNKNOWN";
+    case State::kOk:
+      return "OK";
+    case State::kWarning:
+      return "WARNING";
+    case State::kCritical:
+      return "CRITICAL";
+    case State::kUnknown:
+      return "UNKNOWN";
   }
   return "UNKNOWN";
 }
@@ -40,10 +44,14 @@ constexpr State StateFromExit(int code) {
 // (the order Nagios uses for a service's worst state; CRITICAL is always the worst).
 constexpr int Severity(State s) {
   switch (s) {
-    case State::kOk: return 0;
-    case State::kWarning: return 1;
-    case State::kUnknown: return 2;
-    case State::kCritical: return 3;
+    case State::kOk:
+      return 0;
+    case State::kWarning:
+      return 1;
+    case State::kUnknown:
+      return 2;
+    case State::kCritical:
+      return 3;
   }
   return 2;
 }

@@ -15,10 +15,14 @@ bool ConditionHolds(const Selector::Condition& c, const Tags& tags) {
   const bool present = it != tags.end();
   switch (c.kind) {
     case Selector::Condition::Kind::kEquals:
-    case Selector::Condition::Kind::kOneOf: return present && Contains(c.values, it->second);
-    case Selector::Condition::Kind::kNoneOf: return !present || !Contains(c.values, it->second);
-    case Selector::Condition::Kind::kExists: return present;
-    case Selector::Condition::Kind::kAbsent: return !present;
+    case Selector::Condition::Kind::kOneOf:
+      return present && Contains(c.values, it->second);
+    case Selector::Condition::Kind::kNoneOf:
+      return !present || !Contains(c.values, it->second);
+    case Selector::Condition::Kind::kExists:
+      return present;
+    case Selector::Condition::Kind::kAbsent:
+      return !present;
   }
   return false;
 }

@@ -10,9 +10,9 @@ BUILD=(cmake ninja-build g++ pkg-config git
   nlohmann-json3-dev libmariadb-dev libexpected-dev libgtest-dev libgmock-dev googletest
   libbenchmark-dev clang-format)
 RUN=(curl ca-certificates sqlite3)
-TEST=(nginx-light monitoring-plugins-basic monitoring-plugins-standard socat procps
+TEST=(nginx-light monitoring-plugins-basic monitoring-plugins-standard socat procps prometheus
   clang libclang-rt-14-dev)
-BENCH=(prometheus-blackbox-exporter wrk time)
+BENCH=(prometheus-blackbox-exporter wrk time bc)
 
 want=("${BUILD[@]}" "${RUN[@]}")
 case "${1:-all}" in

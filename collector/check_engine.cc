@@ -1,0 +1,57 @@
+#include "collector/check_engine.h"
+
+namespace gs::collector {
+
+void CheckEngine::Restore(std::map<JobKey, alerts::CheckStatus> statuses) {
+  for (auto& [key, status] : statuses) entries_[key].status = std::move(status);
+}
+
+bool CheckEngine::OnResult(const JobSpec& job, const probes::CheckResult& result) {
+  const CheckConfig& check = *job.check;
+  const JobKey key{job.target.name, check.name};
+  Entry& entry = entries_[key];
+  entry.kind = check.kind;
+  entry.max_attempts = check.max_attempts;
+  entry.perfdata = result.perfdata;
+  const auto now = std::chrono::system_clock::now();
+  alerts::Transition t =
+      alerts::Apply(entry.status, result.state, result.text, check.max_attempts, now);
+  entry.status = t.next;
+  // Every result is saved: the writer coalesces per job and batches into one transaction.
+  if (sinks_.save_state) sinks_.save_state(key, entry.status);
+  if (sinks_.record) sinks_.record(job, result);
+  if (t.hard_change) Notify(job, t);
+  return entry.status.type == alerts::StateType::kSoft && entry.status.state != probes::State::kOk;
+}
+
+void CheckEngine::Notify(const JobSpec& job, const alerts::Transition& t) {
+  // A check that starts out OK is not news; a recovery is news only after a problem.
+  if (t.next.state == probes::State::kOk && t.previous_hard_state == probes::State::kOk) return;
+  probes::Tags tags = job.target.tags;
+  tags["node"] = job.target.name;
+  tags["check"] = job.check->name;
+  tags["kind"] = job.check->kind;
+  const std::vector<std::string> notifiers = alerts::NotifiersFor(routes_, tags);
+  for (const std::string& name : notifiers) {
+    alerts::Notification n;
+    n.id = alerts::NewNotificationId();
+    n.notifier = name;
+    n.firing = t.next.state != probes::State::kOk;
+    n.node = job.target.name;
+    n.check = job.check->name;
+    n.state = t.next.state;
+    n.previous_state = t.previous_hard_state;
+    n.output = t.next.output;
+    n.since = t.next.last_hard_change;
+    n.tags = job.target.tags;
+    ++notifications_;
+    if (sinks_.notify) sinks_.notify(std::move(n));
+  }
+}
+
+void CheckEngine::OnRemoved(const JobKey& key) {
+  entries_.erase(key);
+  if (sinks_.forget_state) sinks_.forget_state(key);
+}
+
+}  // namespace gs::collector

@@ -1,0 +1,62 @@
+// CheckEngine: the current status of every (node, check). Fed by the scheduler with each
+// result; applies the Nagios SOFT/HARD state machine, and hands the outcome to its sinks:
+// the state store, the RRD writer and, on a HARD change, the alert outbox (one notification
+// per routed notifier). All methods run on the io_context thread; sinks must not block.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "alerts/check_status.h"
+#include "alerts/notification.h"
+#include "alerts/router.h"
+#include "collector/scheduler.h"
+
+namespace gs::collector {
+
+class CheckEngine {
+ public:
+  struct Entry {
+    alerts::CheckStatus status;
+    std::vector<probes::Perfdata> perfdata;
+    std::string kind;
+    int max_attempts = 1;
+  };
+
+  struct Sinks {
+    std::function<void(const JobKey&, const alerts::CheckStatus&)> save_state;
+    std::function<void(const JobKey&)> forget_state;
+    // Every result with its job, for time series.
+    std::function<void(const JobSpec&, const probes::CheckResult&)> record;
+    std::function<void(alerts::Notification)> notify;
+  };
+
+  explicit CheckEngine(Sinks sinks) : sinks_(std::move(sinks)) {}
+
+  // Seeds statuses read back from the state store, so a restart neither re-alerts nor
+  // forgets a problem. Call before the first result.
+  void Restore(std::map<JobKey, alerts::CheckStatus> statuses);
+
+  void SetRoutes(std::vector<alerts::Route> routes) { routes_ = std::move(routes); }
+
+  // Applies one result; returns true while the job is in a SOFT problem state.
+  bool OnResult(const JobSpec& job, const probes::CheckResult& result);
+
+  // The job is gone from the config: its status is dropped (and forgotten by the store).
+  void OnRemoved(const JobKey& key);
+
+  [[nodiscard]] const std::map<JobKey, Entry>& entries() const { return entries_; }
+  [[nodiscard]] std::uint64_t notifications() const { return notifications_; }
+
+ private:
+  void Notify(const JobSpec& job, const alerts::Transition& t);
+
+  Sinks sinks_;
+  std::vector<alerts::Route> routes_;
+  std::map<JobKey, Entry> entries_;
+  std::uint64_t notifications_ = 0;
+};
+
+}  // namespace gs::collector

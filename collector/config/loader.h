@@ -1,0 +1,30 @@
+// Loading and validating the YAML config into an immutable Config. Every problem is
+// collected (not just the first), each naming file:line:column, the key and what is wrong.
+// Pure functions (apart from reading the file); thread-safe.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <tl/expected.hpp>
+#include <vector>
+
+#include "collector/config/config.h"
+#include "collector/config/yaml_walker.h"
+
+namespace gs::collector {
+
+using ConfigResult = tl::expected<Config, std::vector<ConfigError>>;
+
+// Reads and validates `path`. An unreadable file is one error naming the path and errno text.
+ConfigResult LoadConfigFile(const std::filesystem::path& path);
+
+// Validates YAML text; `source` names it in error messages.
+ConfigResult LoadConfigText(std::string_view text, std::string source);
+
+// The embedded default config: the box monitors itself (its own HTTP endpoint and local
+// disks), data in ./var.
+std::string_view DefaultConfigText();
+inline constexpr std::string_view kDefaultConfigSource = "<embedded default>";
+
+}  // namespace gs::collector

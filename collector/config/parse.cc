@@ -1,0 +1,243 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "collector/config/parse.h"
+
+#include <pcre2.h>
+
+#include <array>
+#include <charconv>
+
+#include "collector/config/template.h"
+
+namespace gs::collector::config_parse {
+
+namespace {
+
+using Condition = probes::Selector::Condition;
+
+// "web" -> equals; "!web" -> none of; "*" -> exists; "!*" -> absent.
+std::optional<Condition> ScalarCondition(const std::string& key, const std::string& value) {
+  if (value == "*") return Condition{key, Condition::Kind::kExists, {}};
+  if (value == "!*") return Condition{key, Condition::Kind::kAbsent, {}};
+  if (value.starts_with("!")) return Condition{key, Condition::Kind::kNoneOf, {value.substr(1)}};
+  return Condition{key, Condition::Kind::kEquals, {value}};
+}
+
+std::optional<Condition> ListCondition(YamlWalker& w, const YAML::Node& node,
+                                       const std::string& tag, const std::string& path) {
+  std::vector<std::string> values;
+  int negated = 0;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    auto v = w.Scalar(node[i], KeyPath(path, i));
+    if (!v) return std::nullopt;
+    if (v->starts_with("!")) ++negated;
+    values.push_back(negated > 0 && v->starts_with("!") ? v->substr(1) : *v);
+  }
+  if (values.empty()) {
+    w.Error(node, path, "an empty list matches nothing");
+    return std::nullopt;
+  }
+  if (negated != 0 && negated != static_cast<int>(values.size())) {
+    w.Error(node, path, "mixes negated and plain values (use all \"!x\" or none)");
+    return std::nullopt;
+  }
+  return Condition{tag, negated ? Condition::Kind::kNoneOf : Condition::Kind::kOneOf, values};
+}
+
+// {in: [..]}, {not_in: [..]}, {not: x}, {exists: true|false}
+std::optional<Condition> MapCondition(YamlWalker& w, const YAML::Node& node, const std::string& tag,
+                                      const std::string& path) {
+  if (!w.ExpectMap(node, path, {"in", "not_in", "not", "exists"}) || node.size() != 1) {
+    if (node.IsMap()) w.Error(node, path, "needs exactly one of in, not_in, not, exists");
+    return std::nullopt;
+  }
+  const std::string op = node.begin()->first.Scalar();
+  if (op == "exists") {
+    auto b = w.Bool(node, "exists", path);
+    if (!b) return std::nullopt;
+    return Condition{tag, *b ? Condition::Kind::kExists : Condition::Kind::kAbsent, {}};
+  }
+  auto values = w.StringList(node, op, path);
+  if (!values || values->empty()) {
+    if (values) w.Error(node, KeyPath(path, op), "an empty list matches nothing");
+    return std::nullopt;
+  }
+  return Condition{tag, op == "in" ? Condition::Kind::kOneOf : Condition::Kind::kNoneOf, *values};
+}
+
+std::optional<std::vector<probes::StatusRange>> ParseExpectStatus(YamlWalker& w,
+                                                                  const YAML::Node& check,
+                                                                  const std::string& key) {
+  auto items = w.StringList(check, "expect_status", key);
+  if (!items) return std::nullopt;
+  std::string joined;
+  for (const auto& s : *items) joined += (joined.empty() ? "" : ",") + s;
+  auto ranges = probes::ParseStatusRanges(joined);
+  if (!ranges) {
+    w.Error(check["expect_status"], KeyPath(key, "expect_status"), ranges.error().message);
+    return std::nullopt;
+  }
+  return *ranges;
+}
+
+void CheckRegex(YamlWalker& w, const YAML::Node& node, const std::string& key,
+                const std::string& pattern) {
+  int code = 0;
+  PCRE2_SIZE offset = 0;
+  pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                 PCRE2_UTF, &code, &offset, nullptr);
+  if (re != nullptr) {
+    pcre2_code_free(re);
+    return;
+  }
+  std::array<PCRE2_UCHAR, 256> message{};
+  pcre2_get_error_message(code, message.data(), message.size());
+  w.Error(node, key,
+          "invalid regex \"" + pattern + "\" at offset " + std::to_string(offset) + ": " +
+              reinterpret_cast<const char*>(message.data()));
+}
+
+// warning/critical: {time: 0.5s, cert_days: 30}
+void ParseHttpThresholds(YamlWalker& w, const YAML::Node& node, const std::string& key,
+                         probes::Range& time, std::optional<int>& cert_days) {
+  if (!w.ExpectMap(node, key, {"time", "cert_days"})) return;
+  if (auto d = w.Duration(node, "time", key)) {
+    std::array<char, 32> buf{};
+    auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(),
+                                   static_cast<double>(d->count()) / 1000.0);
+    time = *probes::Range::Parse(
+        std::string_view(buf.data(), static_cast<std::size_t>(end - buf.data())));
+  }
+  cert_days = w.Int(node, "cert_days", key, 0, 100000);
+}
+
+void ParseTemplated(YamlWalker& w, const YAML::Node& check, const std::string& key,
+                    std::string_view name, std::string& out) {
+  auto value = w.String(check, name, key);
+  if (!value) return;
+  if (auto ok = ValidateTemplate(*value); !ok) {
+    w.Error(check[std::string(name)], KeyPath(key, name), ok.error().message);
+  }
+  out = *value;
+}
+
+HttpCheckOptions ParseHttp(YamlWalker& w, const YAML::Node& check, const std::string& key) {
+  HttpCheckOptions http;
+  ParseTemplated(w, check, key, "url", http.url);
+  if (!check["url"].IsDefined()) w.Error(check, KeyPath(key, "url"), "is required for kind http");
+  http.method = w.String(check, "method", key).value_or(http.method);
+  if (auto headers = w.StringMap(check, "headers", key)) http.headers = *headers;
+  ParseTemplated(w, check, key, "body", http.body);
+  ParseTemplated(w, check, key, "host_header", http.host_header);
+  ParseTemplated(w, check, key, "sni", http.sni);
+  http.follow_redirects = w.Bool(check, "follow_redirects", key).value_or(false);
+  http.verify_tls = w.Bool(check, "verify_tls", key).value_or(true);
+  http.expect_status = ParseExpectStatus(w, check, key).value_or(http.expect_status);
+  http.body_regex = w.String(check, "body_regex", key).value_or("");
+  if (!http.body_regex.empty()) {
+    CheckRegex(w, check["body_regex"], KeyPath(key, "body_regex"), http.body_regex);
+  }
+  ParseHttpThresholds(w, check["warning"], KeyPath(key, "warning"), http.warn_time,
+                      http.cert_warn_days);
+  ParseHttpThresholds(w, check["critical"], KeyPath(key, "critical"), http.crit_time,
+                      http.cert_crit_days);
+  return http;
+}
+
+DiskCheckOptions ParseDisk(YamlWalker& w, const YAML::Node& check, const std::string& key) {
+  DiskCheckOptions disk;
+  disk.paths = w.StringList(check, "paths", key).value_or(std::vector<std::string>{});
+  for (const char* level : {"warning", "critical"}) {
+    const std::string path = KeyPath(key, level);
+    if (!w.ExpectMap(check[level], path, {"used_percent"})) continue;
+    if (auto p = w.Number(check[level], "used_percent", path)) {
+      if (*p < 0 || *p > 100) w.Error(check[level]["used_percent"], path, "must be 0..100");
+      (std::string_view(level) == "warning" ? disk.warn_percent : disk.crit_percent) = *p;
+    }
+  }
+  return disk;
+}
+
+std::vector<std::string_view> AllowedCheckKeys(std::string_view kind) {
+  std::vector<std::string_view> keys = {"name",    "kind",         "select",        "interval",
+                                        "timeout", "max_attempts", "retry_interval"};
+  if (kind == "http") {
+    keys.insert(keys.end(),
+                {"url", "method", "headers", "body", "host_header", "sni", "follow_redirects",
+                 "verify_tls", "expect_status", "body_regex", "warning", "critical"});
+  } else if (kind == "disk") {
+    keys.insert(keys.end(), {"paths", "warning", "critical"});
+  }
+  return keys;
+}
+
+}  // namespace
+
+std::optional<probes::Selector> ParseSelector(YamlWalker& w, const YAML::Node& node,
+                                              std::string_view key) {
+  if (!node.IsDefined() || node.IsNull()) return probes::Selector{};
+  if (!node.IsMap()) {
+    w.Error(node, key, "expected a mapping of tag conditions, e.g. {role: web}");
+    return std::nullopt;
+  }
+  std::vector<Condition> conditions;
+  bool ok = true;
+  for (const auto& kv : node) {
+    const std::string tag = kv.first.Scalar();
+    const std::string path = KeyPath(key, tag);
+    std::optional<Condition> c;
+    if (kv.second.IsScalar()) {
+      c = ScalarCondition(tag, kv.second.Scalar());
+    } else if (kv.second.IsSequence()) {
+      c = ListCondition(w, kv.second, tag, path);
+    } else if (kv.second.IsMap()) {
+      c = MapCondition(w, kv.second, tag, path);
+    } else {
+      w.Error(kv.second, path, "expected a value, a list or {in|not_in|not|exists: ...}");
+    }
+    if (c)
+      conditions.push_back(std::move(*c));
+    else
+      ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return probes::Selector(std::move(conditions));
+}
+
+std::optional<CheckConfig> ParseCheck(YamlWalker& w, const YAML::Node& node,
+                                      std::string_view key_view) {
+  const std::string key(key_view);
+  if (!node.IsMap()) {
+    w.Error(node, key, "expected a mapping");
+    return std::nullopt;
+  }
+  const std::string kind_text = node["kind"].IsScalar() ? node["kind"].Scalar() : "";
+  if (!w.ExpectMap(node, key, AllowedCheckKeys(kind_text))) return std::nullopt;
+  const std::size_t errors_before = w.errors().size();
+  CheckConfig check;
+  check.name = w.String(node, "name", key).value_or("");
+  check.kind = w.String(node, "kind", key).value_or("");
+  check.select = ParseSelector(w, node["select"], KeyPath(key, "select")).value_or(check.select);
+  check.interval = w.Duration(node, "interval", key).value_or(check.interval);
+  check.timeout = w.Duration(node, "timeout", key).value_or(check.timeout);
+  check.max_attempts = w.Int(node, "max_attempts", key, 1, 100).value_or(check.max_attempts);
+  check.retry_interval = w.Duration(node, "retry_interval", key).value_or(check.retry_interval);
+  if (check.interval < std::chrono::seconds(1)) {
+    w.Error(node["interval"], KeyPath(key, "interval"), "must be at least 1s");
+  }
+  if (check.timeout <= milliseconds(0)) {
+    w.Error(node["timeout"], KeyPath(key, "timeout"), "must be positive");
+  }
+  if (check.kind == "http") {
+    check.options = ParseHttp(w, node, key);
+  } else if (check.kind == "disk") {
+    check.options = ParseDisk(w, node, key);
+  } else {
+    w.Error(node["kind"].IsDefined() ? node["kind"] : node, KeyPath(key, "kind"),
+            check.kind.empty() ? "is required (http, disk)"
+                               : "unknown check kind \"" + check.kind + "\" (http, disk)");
+  }
+  if (w.errors().size() != errors_before) return std::nullopt;
+  return check;
+}
+
+}  // namespace gs::collector::config_parse

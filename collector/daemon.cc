@@ -1,0 +1,220 @@
+#include "collector/daemon.h"
+
+#include <cstdio>
+#include <set>
+#include <utility>
+
+#include "alerts/webhook_notifier.h"
+#include "collector/config/loader.h"
+
+namespace gs::collector {
+
+namespace {
+
+constexpr std::size_t kAlertQueue = 100'000;
+constexpr auto kDrainDeadline = std::chrono::seconds(5);
+
+std::map<std::string, std::unique_ptr<alerts::Notifier>> BuildNotifiers(const Config& config) {
+  std::map<std::string, std::unique_ptr<alerts::Notifier>> out;
+  for (const NotifierConfig& n : config.notifiers) {
+    // The registry of notifier kinds: webhook (sms and email arrive with the alert engine).
+    if (n.kind == "webhook") {
+      out[n.name] = std::make_unique<alerts::WebhookNotifier>(
+          alerts::WebhookNotifier::Options{n.url, n.timeout, n.headers, std::nullopt});
+    }
+  }
+  return out;
+}
+
+std::chrono::seconds RrdStep(const CheckConfig& check) {
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(check.interval);
+  return std::max(s, std::chrono::seconds(1));
+}
+
+}  // namespace
+
+Daemon::Daemon(Config config, std::filesystem::path config_path)
+    : config_(std::make_shared<const Config>(std::move(config))),
+      config_path_(std::move(config_path)),
+      signals_(io_, SIGINT, SIGTERM, SIGHUP) {}
+
+Daemon::~Daemon() = default;
+
+Result<void> Daemon::Open() {
+  const std::filesystem::path data_dir = config_->data_dir;
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir / "rrd", ec);
+  if (ec) return Fail("data_dir " + data_dir.string() + ": " + ec.message());
+  auto db = StateDb::Open(data_dir / "state.db");
+  if (!db) return tl::unexpected(db.error());
+  db_ = std::move(*db);
+  state_writer_ = std::make_unique<StateWriter>(*db_);
+  rrd_ = std::make_unique<RrdWriter>(RrdWriter::Options{data_dir / "rrd", config_->rrd.daemon});
+  alert_worker_ = std::make_unique<Worker>("gs-alerts", kAlertQueue);
+  ReplaceDispatcher(*config_);
+  probes_ = std::make_unique<ProbeRegistry>();
+  engine_ = std::make_unique<CheckEngine>(CheckEngine::Sinks{
+      [this](const JobKey& k, const alerts::CheckStatus& s) {
+        state_writer_->Save(k.first, k.second, s);
+      },
+      [this](const JobKey& k) { state_writer_->Forget(k.first, k.second); },
+      [this](const JobSpec& job, const probes::CheckResult& r) { Record(job, r); },
+      [this](alerts::Notification n) {
+        const bool queued = alert_worker_->Post([this, n = std::move(n)]() mutable {
+          std::shared_ptr<alerts::Dispatcher> d;
+          {
+            std::lock_guard lock(dispatcher_mu_);
+            d = dispatcher_;
+          }
+          if (auto ok = d->Enqueue(std::move(n)); !ok) {
+            std::fprintf(stderr, "groundstation: notification not stored: %s\n",
+                         ok.error().message.c_str());
+          }
+        });
+        if (!queued) ++notify_errors_;
+      }});
+  auto states = db_->LoadCheckStates();
+  if (!states) return Fail("state.db: " + states.error().message);
+  engine_->Restore(std::move(*states));
+  scheduler_ = std::make_unique<Scheduler>(
+      io_, *probes_,
+      [this](const JobSpec& job, const probes::CheckResult& r) {
+        return engine_->OnResult(job, r);
+      },
+      [this](const JobKey& key) { engine_->OnRemoved(key); });
+  return {};
+}
+
+void Daemon::ReplaceDispatcher(const Config& config) {
+  // Publish the new dispatcher first: an Enqueue that reaches it before Start() only writes
+  // the outbox, and Start() then loads it with everything the old one left behind.
+  auto fresh = std::make_shared<alerts::Dispatcher>(*db_, BuildNotifiers(config));
+  std::shared_ptr<alerts::Dispatcher> old;
+  {
+    std::lock_guard lock(dispatcher_mu_);
+    old = std::exchange(dispatcher_, fresh);
+  }
+  if (old) old->Stop(kDrainDeadline);  // what it did not deliver stays in the outbox
+  if (auto ok = fresh->Start(); !ok) {
+    std::fprintf(stderr, "groundstation: alert outbox: %s\n", ok.error().message.c_str());
+  }
+}
+
+void Daemon::Record(const JobSpec& job, const probes::CheckResult& result) {
+  if (result.perfdata.empty()) return;
+  const auto time = result.started.time_since_epoch().count() != 0
+                        ? result.started
+                        : std::chrono::system_clock::now();
+  rrd_->Submit(RrdWriter::Sample{job.target.name, job.check->name, RrdStep(*job.check), time,
+                                 result.perfdata});
+}
+
+std::vector<JobSpec> Daemon::BuildJobs(const Config& config) const {
+  std::vector<JobSpec> jobs;
+  for (const CheckConfig& check : config.checks) {
+    auto shared = std::make_shared<const CheckConfig>(check);
+    for (const NodeConfig& node : config.nodes) {
+      if (!check.select.Matches(node.tags)) continue;
+      jobs.push_back(JobSpec{probes::Target{node.name, node.address, node.tags}, shared});
+    }
+  }
+  return jobs;
+}
+
+void Daemon::ApplyConfig(std::shared_ptr<const Config> config) {
+  config_ = std::move(config);
+  engine_->SetRoutes(config_->routes);
+  std::vector<JobSpec> jobs = BuildJobs(*config_);
+  // Statuses restored from state.db for jobs that no longer exist are forgotten.
+  std::set<JobKey> wanted;
+  for (const JobSpec& j : jobs) wanted.emplace(j.target.name, j.check->name);
+  std::vector<JobKey> stale;
+  for (const auto& [key, entry] : engine_->entries()) {
+    if (wanted.count(key) == 0) stale.push_back(key);
+  }
+  scheduler_->Apply(std::move(jobs));
+  for (const JobKey& key : stale) {
+    if (engine_->entries().count(key) != 0) engine_->OnRemoved(key);
+  }
+}
+
+void Daemon::Reload() {
+  ConfigResult loaded = config_path_.empty()
+                            ? LoadConfigText(DefaultConfigText(), std::string(kDefaultConfigSource))
+                            : LoadConfigFile(config_path_);
+  if (!loaded) {
+    ++reload_failures_;
+    std::fprintf(stderr, "groundstation: reload refused, keeping the running config:\n");
+    for (const ConfigError& e : loaded.error())
+      std::fprintf(stderr, "  %s\n", e.ToString().c_str());
+    return;
+  }
+  Config next = std::move(*loaded);
+  if (next.data_dir != config_->data_dir || next.http.listen != config_->http.listen) {
+    std::fprintf(stderr, "groundstation: data_dir and http.listen change only on restart\n");
+    next.data_dir = config_->data_dir;
+    next.http.listen = config_->http.listen;
+  }
+  const bool notifiers_changed = next.notifiers != config_->notifiers;
+  auto shared = std::make_shared<const Config>(std::move(next));
+  if (notifiers_changed) {
+    alert_worker_->Post([this, shared] { ReplaceDispatcher(*shared); });
+  }
+  ApplyConfig(shared);
+  ++reloads_;
+  std::fprintf(stderr, "groundstation: reloaded %s: %zu jobs\n", shared->source.c_str(),
+               scheduler_->size());
+}
+
+void Daemon::OnSignal(int signal) {
+  if (signal == SIGHUP) {
+    Reload();
+    signals_.async_wait([this](boost::system::error_code ec, int s) {
+      if (!ec) OnSignal(s);
+    });
+    return;
+  }
+  Shutdown();
+}
+
+void Daemon::Shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  if (http_) http_->Stop();
+  scheduler_->Stop();
+  signals_.cancel();
+  io_.stop();
+}
+
+int Daemon::Run() {
+  if (auto ok = Open(); !ok) {
+    std::fprintf(stderr, "groundstation: %s\n", ok.error().message.c_str());
+    return 1;
+  }
+  StartHttp();
+  if (!http_) return 1;
+  ApplyConfig(config_);
+  signals_.async_wait([this](boost::system::error_code ec, int s) {
+    if (!ec) OnSignal(s);
+  });
+  std::printf("groundstation: %zu jobs from %s, data in %s\n", scheduler_->size(),
+              config_->source.c_str(), config_->data_dir.c_str());
+  std::printf("groundstation: dashboard at http://127.0.0.1:%u/\n",
+              static_cast<unsigned>(http_->port()));
+  std::fflush(stdout);
+  io_.run();
+  // Pipeline order: probes finish (results dropped), state and alerts drain, RRD flushes.
+  probes_.reset();
+  state_writer_->Flush();
+  alert_worker_->Post([this] {
+    std::lock_guard lock(dispatcher_mu_);
+    dispatcher_->Stop(kDrainDeadline);
+  });
+  alert_worker_->Stop();
+  rrd_->Stop();
+  state_writer_.reset();
+  std::printf("groundstation: stopped\n");
+  return 0;
+}
+
+}  // namespace gs::collector

@@ -1,0 +1,72 @@
+// Daemon: the composition root. Builds every stage from a validated Config, wires them in
+// pipeline order (scheduler -> probes -> check engine -> state store, RRD, alert outbox; web
+// server reading all of them), runs the io_context, reloads on SIGHUP and shuts down in
+// pipeline order on SIGTERM/SIGINT. Run() is called once, from the main thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "alerts/dispatcher.h"
+#include "collector/check_engine.h"
+#include "collector/config/config.h"
+#include "collector/probe_registry.h"
+#include "collector/scheduler.h"
+#include "collector/storage/rrd_writer.h"
+#include "collector/storage/state_db.h"
+#include "collector/storage/state_writer.h"
+#include "collector/web/api_handlers.h"
+#include "collector/web/http_server.h"
+
+namespace gs::collector {
+
+class Daemon {
+ public:
+  // `config_path` is re-read on SIGHUP; empty: the embedded default (reload re-reads it).
+  Daemon(Config config, std::filesystem::path config_path);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Opens storage, binds the HTTP server, starts the schedule and runs until a signal asks
+  // to stop. Returns the process exit code; start-up failures are printed to stderr.
+  int Run();
+
+ private:
+  Result<void> Open();
+  void StartHttp();
+  void ApplyConfig(std::shared_ptr<const Config> config);
+  void Reload();
+  void Shutdown();
+  void OnSignal(int signal);
+  std::vector<JobSpec> BuildJobs(const Config& config) const;
+  void ReplaceDispatcher(const Config& config);
+  void Record(const JobSpec& job, const probes::CheckResult& result);
+
+  std::shared_ptr<const Config> config_;
+  std::filesystem::path config_path_;
+  boost::asio::io_context io_;
+  boost::asio::signal_set signals_;
+
+  std::unique_ptr<StateDb> db_;
+  std::unique_ptr<StateWriter> state_writer_;
+  std::unique_ptr<RrdWriter> rrd_;
+  std::unique_ptr<Worker> alert_worker_;  // owns every call into the dispatcher's store
+  mutable std::mutex dispatcher_mu_;
+  std::shared_ptr<alerts::Dispatcher> dispatcher_;  // guarded by dispatcher_mu_
+  std::unique_ptr<ProbeRegistry> probes_;
+  std::unique_ptr<CheckEngine> engine_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<web::HttpServer> http_;
+  std::uint64_t reloads_ = 0;
+  std::uint64_t reload_failures_ = 0;
+  std::uint64_t notify_errors_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace gs::collector

@@ -1,0 +1,348 @@
+#include "collector/storage/state_db.h"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
+namespace gs::collector {
+namespace {
+
+using alerts::CheckStatus;
+using alerts::Notification;
+using Clock = std::chrono::system_clock;
+
+constexpr int kBusyTimeoutMs = 5000;
+
+constexpr const char kSchemaV1[] = R"sql(
+CREATE TABLE check_state (
+  node TEXT NOT NULL, check_name TEXT NOT NULL,
+  state INTEGER NOT NULL, state_type INTEGER NOT NULL, attempt INTEGER NOT NULL,
+  output TEXT NOT NULL, last_check_ms INTEGER NOT NULL, last_change_ms INTEGER NOT NULL,
+  last_hard_change_ms INTEGER NOT NULL, checked INTEGER NOT NULL,
+  PRIMARY KEY (node, check_name)) WITHOUT ROWID;
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, notifier TEXT NOT NULL,
+  firing INTEGER NOT NULL, node TEXT NOT NULL, check_name TEXT NOT NULL,
+  state INTEGER NOT NULL, previous_state INTEGER NOT NULL, output TEXT NOT NULL,
+  since_ms INTEGER NOT NULL, tags TEXT NOT NULL, attempts INTEGER NOT NULL,
+  next_attempt_ms INTEGER NOT NULL, last_error TEXT NOT NULL);
+CREATE INDEX outbox_due ON outbox (next_attempt_ms, seq);
+PRAGMA user_version = 1;
+)sql";
+
+constexpr const char kSaveState[] =
+    "INSERT OR REPLACE INTO check_state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+constexpr const char kLoadStates[] =
+    "SELECT node, check_name, state, state_type, attempt, output, last_check_ms, "
+    "last_change_ms, last_hard_change_ms, checked FROM check_state";
+constexpr const char kRemoveState[] = "DELETE FROM check_state WHERE node = ?1 AND check_name = ?2";
+constexpr const char kAdd[] =
+    "INSERT INTO outbox (id, notifier, firing, node, check_name, state, previous_state, output, "
+    "since_ms, tags, attempts, next_attempt_ms, last_error) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "ON CONFLICT (id) DO UPDATE SET notifier = ?2, firing = ?3, node = ?4, check_name = ?5, "
+    "state = ?6, previous_state = ?7, output = ?8, since_ms = ?9, tags = ?10, attempts = ?11, "
+    "next_attempt_ms = ?12, last_error = ?13";
+constexpr const char kRemove[] = "DELETE FROM outbox WHERE id = ?1";
+constexpr const char kRecordAttempt[] =
+    "UPDATE outbox SET attempts = ?2, next_attempt_ms = ?3, last_error = ?4 WHERE id = ?1";
+constexpr const char kLoadAll[] =
+    "SELECT id, notifier, firing, node, check_name, state, previous_state, output, since_ms, "
+    "tags, attempts, next_attempt_ms, last_error FROM outbox ORDER BY next_attempt_ms, seq";
+
+std::int64_t ToMs(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+Clock::time_point FromMs(std::int64_t ms) {
+  return Clock::time_point(
+      std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(ms)));
+}
+
+// Binds are checked together: any failure shows up as a failed step, with the db's message.
+void Bind(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+void Bind(sqlite3_stmt* s, int i, std::int64_t v) { sqlite3_bind_int64(s, i, v); }
+void Bind(sqlite3_stmt* s, int i, int v) { sqlite3_bind_int(s, i, v); }
+void Bind(sqlite3_stmt* s, int i, bool v) { sqlite3_bind_int(s, i, v ? 1 : 0); }
+void Bind(sqlite3_stmt* s, int i, probes::State v) { sqlite3_bind_int(s, i, static_cast<int>(v)); }
+
+std::string Text(sqlite3_stmt* s, int col) {
+  const unsigned char* p = sqlite3_column_text(s, col);
+  if (p == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<std::size_t>(sqlite3_column_bytes(s, col)));
+}
+std::int64_t Int64(sqlite3_stmt* s, int col) { return sqlite3_column_int64(s, col); }
+int Int(sqlite3_stmt* s, int col) { return sqlite3_column_int(s, col); }
+probes::State StateCol(sqlite3_stmt* s, int col) { return probes::StateFromExit(Int(s, col)); }
+
+std::string TagsToJson(const probes::Tags& tags) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : tags) j[k] = v;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Malformed JSON (a hand-edited db) yields no tags rather than an error: delivery matters more.
+probes::Tags TagsFromJson(const std::string& text) {
+  probes::Tags tags;
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return tags;
+  for (const auto& [k, v] : j.items()) {
+    if (v.is_string()) tags.emplace(k, v.get<std::string>());
+  }
+  return tags;
+}
+
+CheckStatus StatusFromRow(sqlite3_stmt* s) {
+  CheckStatus c;
+  c.state = StateCol(s, 2);
+  c.type = Int(s, 3) == 0 ? alerts::StateType::kSoft : alerts::StateType::kHard;
+  c.attempt = Int(s, 4);
+  c.output = Text(s, 5);
+  c.last_check = FromMs(Int64(s, 6));
+  c.last_change = FromMs(Int64(s, 7));
+  c.last_hard_change = FromMs(Int64(s, 8));
+  c.checked = Int(s, 9) != 0;
+  return c;
+}
+
+Notification NotificationFromRow(sqlite3_stmt* s) {
+  Notification n;
+  n.id = Text(s, 0);
+  n.notifier = Text(s, 1);
+  n.firing = Int(s, 2) != 0;
+  n.node = Text(s, 3);
+  n.check = Text(s, 4);
+  n.state = StateCol(s, 5);
+  n.previous_state = StateCol(s, 6);
+  n.output = Text(s, 7);
+  n.since = FromMs(Int64(s, 8));
+  n.tags = TagsFromJson(Text(s, 9));
+  n.attempts = Int(s, 10);
+  n.next_attempt = FromMs(Int64(s, 11));
+  n.last_error = Text(s, 12);
+  return n;
+}
+
+// Resets a cached statement when the call that used it returns, so it holds no read lock.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(sqlite3_stmt* s) : s_(s) {}
+  ~ResetOnExit() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<StateDb>> StateDb::Open(const std::filesystem::path& path) {
+  sqlite3* raw = nullptr;
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    sqlite3_close(raw);
+    return Fail("opening " + path.string() + ": " + msg);
+  }
+  std::unique_ptr<StateDb> db(new StateDb(raw));
+  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"}) {
+    if (auto r = db->Exec(pragma); !r) return Fail(path.string() + ": " + r.error().message);
+  }
+  if (auto r = db->Migrate(); !r) return Fail(path.string() + ": " + r.error().message);
+  return db;
+}
+
+StateDb::StateDb(sqlite3* db) : db_(db) {}
+
+StateDb::~StateDb() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+Result<void> StateDb::Migrate() {
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db_, "PRAGMA user_version", -1, &s, nullptr) != SQLITE_OK) {
+    return tl::unexpected(SqlError("reading user_version"));
+  }
+  const int version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+  sqlite3_finalize(s);
+  if (version < 0) return tl::unexpected(SqlError("reading user_version"));
+  if (version > kSchemaVersion) {
+    return Fail("schema version " + std::to_string(version) + " is newer than this program (" +
+                std::to_string(kSchemaVersion) + ")");
+  }
+  if (version == kSchemaVersion) return {};
+  // Version 0: a new database. Later versions add steps here, each in its own transaction.
+  if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
+  if (auto r = Exec(kSchemaV1); !r) {
+    (void)Exec("ROLLBACK");
+    return r;
+  }
+  return Exec("COMMIT");
+}
+
+Result<void> StateDb::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    return Fail(msg);
+  }
+  return {};
+}
+
+Result<sqlite3_stmt*> StateDb::Prepare(const char* sql) {
+  if (auto it = cache_.find(sql); it != cache_.end()) return it->second;
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+    return tl::unexpected(SqlError("preparing statement"));
+  }
+  cache_.emplace(sql, s);
+  return s;
+}
+
+Error StateDb::SqlError(const std::string& what) const {
+  return Error{"state.db: " + what + ": " + sqlite3_errmsg(db_)};
+}
+
+Result<void> StateDb::StepDone(sqlite3_stmt* s, const std::string& what) {
+  if (sqlite3_step(s) != SQLITE_DONE) return tl::unexpected(SqlError(what));
+  return {};
+}
+
+Result<void> StateDb::SaveCheckState(const std::string& node, const std::string& check,
+                                     const CheckStatus& status) {
+  std::lock_guard lock(mu_);
+  return SaveLocked({node, check}, status);
+}
+
+Result<void> StateDb::RemoveCheckState(const std::string& node, const std::string& check) {
+  std::lock_guard lock(mu_);
+  return RemoveLocked({node, check});
+}
+
+Result<void> StateDb::ApplyCheckStates(
+    const std::map<CheckKey, std::optional<CheckStatus>>& batch) {
+  std::lock_guard lock(mu_);
+  if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
+  for (const auto& [key, status] : batch) {
+    auto r = status ? SaveLocked(key, *status) : RemoveLocked(key);
+    if (!r) {
+      (void)Exec("ROLLBACK");
+      return r;
+    }
+  }
+  if (auto r = Exec("COMMIT"); !r) {
+    (void)Exec("ROLLBACK");
+    return r;
+  }
+  return {};
+}
+
+Result<void> StateDb::SaveLocked(const CheckKey& key, const CheckStatus& c) {
+  auto s = Prepare(kSaveState);
+  if (!s) return tl::unexpected(s.error());
+  ResetOnExit reset(*s);
+  Bind(*s, 1, key.first);
+  Bind(*s, 2, key.second);
+  Bind(*s, 3, c.state);
+  Bind(*s, 4, c.type == alerts::StateType::kSoft ? 0 : 1);
+  Bind(*s, 5, c.attempt);
+  Bind(*s, 6, c.output);
+  Bind(*s, 7, ToMs(c.last_check));
+  Bind(*s, 8, ToMs(c.last_change));
+  Bind(*s, 9, ToMs(c.last_hard_change));
+  Bind(*s, 10, c.checked);
+  return StepDone(*s, "saving check state");
+}
+
+Result<std::map<StateDb::CheckKey, CheckStatus>> StateDb::LoadCheckStates() {
+  std::lock_guard lock(mu_);
+  auto s = Prepare(kLoadStates);
+  if (!s) return tl::unexpected(s.error());
+  ResetOnExit reset(*s);
+  std::map<CheckKey, CheckStatus> out;
+  int rc;
+  while ((rc = sqlite3_step(*s)) == SQLITE_ROW) {
+    out.emplace(CheckKey{Text(*s, 0), Text(*s, 1)}, StatusFromRow(*s));
+  }
+  if (rc != SQLITE_DONE) return tl::unexpected(SqlError("loading check states"));
+  return out;
+}
+
+Result<void> StateDb::RemoveLocked(const CheckKey& key) {
+  auto s = Prepare(kRemoveState);
+  if (!s) return tl::unexpected(s.error());
+  ResetOnExit reset(*s);
+  Bind(*s, 1, key.first);
+  Bind(*s, 2, key.second);
+  return StepDone(*s, "removing check state");
+}
+
+Result<void> StateDb::Add(const Notification& n) {
+  std::lock_guard lock(mu_);
+  auto s = Prepare(kAdd);
+  if (!s) return tl::unexpected(s.error());
+  ResetOnExit reset(*s);
+  Bind(*s, 1, n.id);
+  Bind(*s, 2, n.notifier);
+  Bind(*s, 3, n.firing);
+  Bind(*s, 4, n.node);
+  Bind(*s, 5, n.check);
+  Bind(*s, 6, n.state);
+  Bind(*s, 7, n.previous_state);
+  Bind(*s, 8, n.output);
+  Bind(*s, 9, ToMs(n.since));
+  Bind(*s, 10, TagsToJson(n.tags));
+  Bind(*s, 11, n.attempts);
+  Bind(*s, 12, ToMs(n.next_attempt));
+  Bind(*s, 13, n.last_error);
+  return StepDone(*s, "adding notification " + n.id);
+}
+
+Result<void> StateDb::Remove(const std::string& id) {
+  std::lock_guard lock(mu_);
+  auto s = Prepare(kRemove);
+  if (!s) return tl::unexpected(s.error());
+  ResetOnExit reset(*s);
+  Bind(*s, 1, id);
+  return StepDone(*s, "removing notification " + id);
+}
+
+Result<void> StateDb::RecordAttempt(const std::string& id, int attempts,
+                                    Clock::time_point next_attempt, const std::string& last_error) {
+  std::lock_guard lock(mu_);
+  auto s = Prepare(kRecordAttempt);
+  if (!s) return tl::unexpected(s.error());
+  ResetOnExit reset(*s);
+  Bind(*s, 1, id);
+  Bind(*s, 2, attempts);
+  Bind(*s, 3, ToMs(next_attempt));
+  Bind(*s, 4, last_error);
+  return StepDone(*s, "recording an attempt of " + id);
+}
+
+Result<std::vector<Notification>> StateDb::LoadAll() {
+  std::lock_guard lock(mu_);
+  auto s = Prepare(kLoadAll);
+  if (!s) return tl::unexpected(s.error());
+  ResetOnExit reset(*s);
+  std::vector<Notification> out;
+  int rc;
+  while ((rc = sqlite3_step(*s)) == SQLITE_ROW) out.push_back(NotificationFromRow(*s));
+  if (rc != SQLITE_DONE) return tl::unexpected(SqlError("loading the outbox"));
+  return out;
+}
+
+}  // namespace gs::collector

@@ -1,0 +1,77 @@
+// StateDb: the collector's SQLite database (data_dir/state.db): current check states and the
+// durable notification outbox (it implements alerts::OutboxStore).
+//
+// WAL mode with synchronous=FULL: a call that returns success has made its change durable.
+// Thread-safety: thread-safe. One connection, serialised by an internal mutex (SQLite has one
+// writer anyway); calls block for the duration of one statement, so keep them off the
+// io_context.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "alerts/check_status.h"
+#include "alerts/outbox.h"
+#include "probes/result.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace gs::collector {
+
+class StateDb : public alerts::OutboxStore {
+ public:
+  using CheckKey = std::pair<std::string, std::string>;  // (node, check)
+
+  // Opens or creates the database at `path` and creates or migrates its schema.
+  static Result<std::unique_ptr<StateDb>> Open(const std::filesystem::path& path);
+  ~StateDb() override;
+  StateDb(const StateDb&) = delete;
+  StateDb& operator=(const StateDb&) = delete;
+
+  // Check states, keyed by (node, check). Save replaces any previous state of the check.
+  Result<void> SaveCheckState(const std::string& node, const std::string& check,
+                              const alerts::CheckStatus& status);
+  Result<std::map<CheckKey, alerts::CheckStatus>> LoadCheckStates();
+  Result<void> RemoveCheckState(const std::string& node, const std::string& check);
+  // Saves (value) or removes (nullopt) many check states in one transaction: all or nothing.
+  Result<void> ApplyCheckStates(
+      const std::map<CheckKey, std::optional<alerts::CheckStatus>>& batch);
+
+  // alerts::OutboxStore. Add of an id already present replaces that entry's contents.
+  // LoadAll returns entries ordered by next_attempt, then by the order they were added.
+  Result<void> Add(const alerts::Notification& n) override;
+  Result<void> Remove(const std::string& id) override;
+  Result<void> RecordAttempt(const std::string& id, int attempts,
+                             std::chrono::system_clock::time_point next_attempt,
+                             const std::string& last_error) override;
+  Result<std::vector<alerts::Notification>> LoadAll() override;
+
+  // The schema version this code writes (PRAGMA user_version).
+  static constexpr int kSchemaVersion = 1;
+
+ private:
+  explicit StateDb(sqlite3* db);
+  Result<void> Migrate();
+  // REQUIRES: mu_ held.
+  Result<void> SaveLocked(const CheckKey& key, const alerts::CheckStatus& status);
+  Result<void> RemoveLocked(const CheckKey& key);
+  Result<void> Exec(const char* sql);
+  // The cached prepared statement for `sql` (a string literal), reset and ready to bind.
+  Result<sqlite3_stmt*> Prepare(const char* sql);
+  // Steps a prepared write statement to completion.
+  Result<void> StepDone(sqlite3_stmt* s, const std::string& what);
+  Error SqlError(const std::string& what) const;
+
+  std::mutex mu_;
+  sqlite3* db_;                                 // guarded by mu_
+  std::map<const char*, sqlite3_stmt*> cache_;  // guarded by mu_; keyed by literal address
+};
+
+}  // namespace gs::collector

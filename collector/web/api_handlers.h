@@ -1,0 +1,59 @@
+// The daemon's read-only HTTP endpoints: /healthz, /api/v1/status, /metrics and the status
+// page. Each handler reads the pipeline's state through a StageView and runs on the
+// io_context thread (where the scheduler and check engine live), so it never blocks.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "collector/web/http_request.h"
+
+namespace gs::alerts {
+class Dispatcher;
+}
+
+namespace gs::collector {
+
+class CheckEngine;
+class Scheduler;
+class ProbeRegistry;
+class RrdWriter;
+class StateWriter;
+
+namespace web {
+class HttpServer;
+}
+
+// Pointers to the stages, owned by the Daemon; any may be null in tests.
+struct StageView {
+  const CheckEngine* engine = nullptr;
+  const Scheduler* scheduler = nullptr;
+  const ProbeRegistry* probes = nullptr;
+  const RrdWriter* rrd = nullptr;
+  const StateWriter* state_writer = nullptr;
+  std::function<std::shared_ptr<const alerts::Dispatcher>()> dispatcher;  // replaced on reload
+  const web::HttpServer* server = nullptr;
+  std::function<std::uint64_t()> reloads;
+  std::function<std::uint64_t()> reload_failures;
+};
+
+namespace web {
+
+// {"checks": [{"node", "check", "kind", "state", "state_type", "attempt", "max_attempts",
+// "output", "perfdata": [...], "last_check", "last_change"}]} (times RFC 3339 UTC, null when
+// never checked), ordered by node then check. Filters: ?node=, ?check=, ?state=.
+Response StatusJson(const StageView& view, const Request& request);
+
+// Prometheus text exposition of every counter and queue depth.
+Response Metrics(const StageView& view);
+
+// The HTML status page.
+Response StatusPage(const StageView& view);
+
+// RFC 3339 UTC with millisecond precision: "2026-11-22T03:38:33.756Z".
+std::string FormatTime(std::chrono::system_clock::time_point t);
+
+}  // namespace web
+}  // namespace gs::collector

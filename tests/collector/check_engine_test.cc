@@ -1,0 +1,101 @@
+#include "collector/check_engine.h"
+
+#include <gtest/gtest.h>
+
+namespace gs::collector {
+namespace {
+
+using probes::State;
+
+class CheckEngineTest : public ::testing::Test {
+ protected:
+  CheckEngineTest() {
+    auto c = std::make_shared<CheckConfig>();
+    c->name = "http";
+    c->kind = "http";
+    c->max_attempts = 3;
+    job = JobSpec{probes::Target{"web01", "10.0.0.5", {{"role", "web"}}}, c};
+    engine.SetRoutes({alerts::Route{probes::Selector{}, {"ops"}, true}});
+  }
+
+  bool Feed(State s, std::string text = "x") {
+    probes::CheckResult r;
+    r.state = s;
+    r.text = std::move(text);
+    return engine.OnResult(job, r);
+  }
+
+  JobSpec job;
+  std::vector<alerts::Notification> sent;
+  std::map<JobKey, alerts::CheckStatus> saved;
+  CheckEngine engine{
+      CheckEngine::Sinks{[this](const JobKey& k, const alerts::CheckStatus& s) { saved[k] = s; },
+                         [this](const JobKey& k) { saved.erase(k); }, nullptr,
+                         [this](alerts::Notification n) { sent.push_back(std::move(n)); }}};
+};
+
+TEST_F(CheckEngineTest, AProblemNotifiesOnceWhenItBecomesHard) {
+  EXPECT_FALSE(Feed(State::kOk));
+  EXPECT_TRUE(Feed(State::kCritical));   // SOFT 1
+  EXPECT_TRUE(Feed(State::kCritical));   // SOFT 2
+  EXPECT_FALSE(Feed(State::kCritical));  // HARD 3
+  EXPECT_FALSE(Feed(State::kCritical));  // still HARD: no repeat
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_TRUE(sent[0].firing);
+  EXPECT_EQ(sent[0].state, State::kCritical);
+  EXPECT_EQ(sent[0].previous_state, State::kOk);
+  EXPECT_EQ(sent[0].notifier, "ops");
+  EXPECT_EQ(sent[0].tags.at("role"), "web");
+}
+
+TEST_F(CheckEngineTest, ARecoveryAfterAHardProblemNotifiesResolved) {
+  for (int i = 0; i < 3; ++i) Feed(State::kCritical);
+  Feed(State::kOk);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_FALSE(sent[1].firing);
+  EXPECT_EQ(sent[1].previous_state, State::kCritical);
+}
+
+TEST_F(CheckEngineTest, ASoftProblemThatRecoversNotifiesNothing) {
+  Feed(State::kCritical);
+  Feed(State::kOk);
+  EXPECT_TRUE(sent.empty());
+}
+
+TEST_F(CheckEngineTest, ARestoredHardProblemIsNotNotifiedAgain) {
+  for (int i = 0; i < 3; ++i) Feed(State::kCritical);
+  const auto persisted = saved;
+  sent.clear();
+  CheckEngine restarted{CheckEngine::Sinks{nullptr, nullptr, nullptr,
+                                           [this](alerts::Notification n) { sent.push_back(n); }}};
+  restarted.SetRoutes({alerts::Route{probes::Selector{}, {"ops"}, true}});
+  restarted.Restore(persisted);
+  probes::CheckResult r;
+  r.state = State::kCritical;
+  restarted.OnResult(job, r);
+  EXPECT_TRUE(sent.empty());
+  r.state = State::kOk;
+  restarted.OnResult(job, r);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_FALSE(sent[0].firing);
+}
+
+TEST_F(CheckEngineTest, RoutesDecideWhoIsNotified) {
+  engine.SetRoutes({alerts::Route{
+      probes::Selector({{"role", probes::Selector::Condition::Kind::kEquals, {"db"}}}),
+      {"dba"},
+      true}});
+  for (int i = 0; i < 3; ++i) Feed(State::kCritical);
+  EXPECT_TRUE(sent.empty());
+}
+
+TEST_F(CheckEngineTest, ARemovedJobIsForgotten) {
+  Feed(State::kOk);
+  ASSERT_EQ(saved.size(), 1u);
+  engine.OnRemoved({"web01", "http"});
+  EXPECT_TRUE(saved.empty());
+  EXPECT_TRUE(engine.entries().empty());
+}
+
+}  // namespace
+}  // namespace gs::collector
