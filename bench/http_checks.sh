@@ -18,6 +18,7 @@ CHECK_HTTP_RUNS=${CHECK_HTTP_RUNS:-2000}
 SCHEDULE_SECONDS=${SCHEDULE_SECONDS:-150}
 SCHEDULE_WARMUP=${SCHEDULE_WARMUP:-60}
 LOAD_SECONDS=${LOAD_SECONDS:-10}
+RRD_CACHE=${RRD_CACHE:-5m}   # rrd.cache_timeout of the schedule step (0s: write every value at once)
 SCHEDULE_NODES=10000
 SCHEDULE_RATE=$((SCHEDULE_NODES / 60))  # checks per second of step 5
 if [ "$SCHEDULE_SECONDS" -le "$SCHEDULE_WARMUP" ]; then
@@ -119,7 +120,7 @@ printf 'wrk requests_per_sec=%.0f %s\n' "$wrk_rate" \
 echo "== 5. schedule: $SCHEDULE_NODES nodes x 1 HTTP check / 60 s, ${SCHEDULE_SECONDS}s (load $(load))"
 API=$(freeport)
 {
-  echo "data_dir: $T/var"; echo "http: {listen: \"127.0.0.1:$API\"}"; echo "nodes:"
+  echo "data_dir: $T/var"; echo "http: {listen: \"127.0.0.1:$API\"}"; echo "rrd: {cache_timeout: $RRD_CACHE}"; echo "nodes:"
   for i in $(seq 1 $SCHEDULE_NODES); do echo "  - {name: n$i, address: 127.0.0.1, tags: {role: web}}"; done
   echo "checks:"
   echo "  - {name: http, kind: http, select: {role: web}, interval: 60s, timeout: 5s, url: \"http://{address}:$P/health\"}"

@@ -16,9 +16,14 @@ bool CheckEngine::OnResult(const JobSpec& job, const probes::CheckResult& result
   const auto now = std::chrono::system_clock::now();
   alerts::Transition t =
       alerts::Apply(entry.status, result.state, result.text, check.max_attempts, now);
+  const bool changed = t.next.state != entry.status.state || t.next.type != entry.status.type ||
+                       t.next.attempt != entry.status.attempt || !entry.status.checked;
   entry.status = t.next;
-  // Every result is saved: the writer coalesces per job and batches into one transaction.
-  if (sinks_.save_state) sinks_.save_state(key, entry.status);
+  const auto mono = std::chrono::steady_clock::now();
+  if (sinks_.save_state && (changed || mono - entry.saved >= kRefreshSave)) {
+    entry.saved = mono;
+    sinks_.save_state(key, entry.status);
+  }
   if (sinks_.record) sinks_.record(job, result);
   if (t.hard_change) Notify(job, t);
   return entry.status.type == alerts::StateType::kSoft && entry.status.state != probes::State::kOk;
@@ -47,6 +52,11 @@ void CheckEngine::Notify(const JobSpec& job, const alerts::Transition& t) {
     ++notifications_;
     if (sinks_.notify) sinks_.notify(std::move(n));
   }
+}
+
+void CheckEngine::SaveAll() {
+  if (!sinks_.save_state) return;
+  for (const auto& [key, entry] : entries_) sinks_.save_state(key, entry.status);
 }
 
 void CheckEngine::OnRemoved(const JobKey& key) {

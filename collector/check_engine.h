@@ -4,6 +4,7 @@
 // per routed notifier). All methods run on the io_context thread; sinks must not block.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -23,7 +24,12 @@ class CheckEngine {
     std::vector<probes::Perfdata> perfdata;
     std::string kind;
     int max_attempts = 1;
+    std::chrono::steady_clock::time_point saved{};  // last hand-over to save_state
   };
+
+  // A status whose state, type and attempt are unchanged is saved again only this often:
+  // a restart needs the state machine's position, not the latest response time.
+  static constexpr std::chrono::minutes kRefreshSave{5};
 
   struct Sinks {
     std::function<void(const JobKey&, const alerts::CheckStatus&)> save_state;
@@ -43,6 +49,10 @@ class CheckEngine {
 
   // Applies one result; returns true while the job is in a SOFT problem state.
   bool OnResult(const JobSpec& job, const probes::CheckResult& result);
+
+  // Hands every current status to save_state (at shutdown, so a restart shows the latest
+  // output and check time).
+  void SaveAll();
 
   // The job is gone from the config: its status is dropped (and forgotten by the store).
   void OnRemoved(const JobKey& key);

@@ -49,7 +49,11 @@ Result<void> Daemon::Open() {
   if (!db) return tl::unexpected(db.error());
   db_ = std::move(*db);
   state_writer_ = std::make_unique<StateWriter>(*db_);
-  rrd_ = std::make_unique<RrdWriter>(RrdWriter::Options{data_dir / "rrd", config_->rrd.daemon});
+  RrdWriter::Options rrd;
+  rrd.root = data_dir / "rrd";
+  rrd.daemon = config_->rrd.daemon;
+  rrd.cache_timeout = std::chrono::duration_cast<std::chrono::seconds>(config_->rrd.cache_timeout);
+  rrd_ = std::make_unique<RrdWriter>(std::move(rrd));
   alert_worker_ = std::make_unique<Worker>("gs-alerts", kAlertQueue);
   ReplaceDispatcher(*config_);
   probes_ = std::make_unique<ProbeRegistry>();
@@ -205,6 +209,7 @@ int Daemon::Run() {
   io_.run();
   // Pipeline order: probes finish (results dropped), state and alerts drain, RRD flushes.
   probes_.reset();
+  engine_->SaveAll();
   state_writer_->Flush();
   alert_worker_->Post([this] {
     std::lock_guard lock(dispatcher_mu_);

@@ -27,6 +27,8 @@ struct HttpSection {
 
 struct RrdSection {
   std::string daemon;  // "" (write files directly) or "unix:/path" (rrdcached)
+  // Hold values this long and write each file's values in one update (see RrdWriter).
+  milliseconds cache_timeout{0};
   friend bool operator==(const RrdSection&, const RrdSection&) = default;
 };
 

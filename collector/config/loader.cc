@@ -161,8 +161,13 @@ void ParseTop(YamlWalker& w, const YAML::Node& root, Config& config) {
     config.http.listen = w.String(root["http"], "listen", "http").value_or(config.http.listen);
     config.http.token_file = w.String(root["http"], "token_file", "http").value_or("");
   }
-  if (w.ExpectMap(root["rrd"], "rrd", {"daemon"})) {
+  if (w.ExpectMap(root["rrd"], "rrd", {"daemon", "cache_timeout"})) {
     config.rrd.daemon = w.String(root["rrd"], "daemon", "rrd").value_or("");
+    config.rrd.cache_timeout =
+        w.Duration(root["rrd"], "cache_timeout", "rrd").value_or(config.rrd.cache_timeout);
+    if (config.rrd.cache_timeout > std::chrono::hours(1)) {
+      w.Error(root["rrd"]["cache_timeout"], "rrd.cache_timeout", "must be at most 1h");
+    }
     if (!config.rrd.daemon.empty() && !config.rrd.daemon.starts_with("unix:")) {
       w.Error(root["rrd"]["daemon"], "rrd.daemon", "must be unix:/path/to/rrdcached.sock");
     }

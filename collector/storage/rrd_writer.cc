@@ -136,8 +136,14 @@ void RrdWriter::Stop() {
 void RrdWriter::Run() {
   std::unique_lock lock(mu_);
   for (;;) {
-    work_cv_.wait(lock,
-                  [&] { return stopping_ || !queue_.empty() || flush_requested_ > flush_done_; });
+    const auto wake = [&] {
+      return stopping_ || !queue_.empty() || flush_requested_ > flush_done_;
+    };
+    if (held_.empty()) {
+      work_cv_.wait(lock, wake);
+    } else {
+      work_cv_.wait_until(lock, held_since_ + options_.cache_timeout, wake);
+    }
     std::deque<Sample> batch;
     batch.swap(queue_);
     stats_.queued = 0;
@@ -145,7 +151,11 @@ void RrdWriter::Run() {
     const bool flush = flush_to > flush_done_;
     const bool exit = stopping_ && batch.empty();
     lock.unlock();
-    WriteBatch(std::move(batch));
+    Collect(std::move(batch));
+    if (flush || exit || options_.cache_timeout.count() == 0 ||
+        std::chrono::steady_clock::now() >= held_since_ + options_.cache_timeout) {
+      WriteHeld();
+    }
     if (flush || exit) FlushDaemon();
     lock.lock();
     flush_done_ = flush_to;
@@ -155,21 +165,29 @@ void RrdWriter::Run() {
   if (!options_.daemon.empty()) rrdc_disconnect();
 }
 
-void RrdWriter::WriteBatch(std::deque<Sample> batch) {
-  std::vector<Pending> files;
-  std::unordered_map<std::string, std::size_t> index;
+void RrdWriter::Collect(std::deque<Sample> batch) {
+  if (held_.empty() && !batch.empty()) held_since_ = std::chrono::steady_clock::now();
+  std::int64_t added_values = 0;
   for (Sample& s : batch) {
     const std::time_t t =
         std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(s.time));
     const std::filesystem::path dir = options_.root / SanitizeName(s.node) / SanitizeName(s.check);
     for (const probes::Perfdata& p : s.perfdata) {
       std::string path = (dir / (SanitizeName(p.label) + ".rrd")).string();
-      auto [it, added] = index.emplace(path, files.size());
-      if (added) files.push_back(Pending{std::move(path), s.step, {}});
-      files[it->second].values.emplace_back(t, p.value);
+      auto [it, added] = held_index_.emplace(path, held_.size());
+      if (added) held_.push_back(Pending{std::move(path), s.step, {}});
+      held_[it->second].values.emplace_back(t, p.value);
+      ++added_values;
     }
   }
-  for (const Pending& p : files) WriteFile(p);
+  stats_.cached += added_values;
+}
+
+void RrdWriter::WriteHeld() {
+  for (const Pending& p : held_) WriteFile(p);
+  held_.clear();
+  held_index_.clear();
+  stats_.cached = 0;
 }
 
 void RrdWriter::WriteFile(const Pending& p) {

@@ -35,6 +35,10 @@ class RrdWriter {
     std::filesystem::path root;           // data_dir/rrd
     std::string daemon;                   // "" (write files directly) or "unix:/path" for rrdcached
     std::size_t queue_capacity = 100000;  // samples
+    // Holds values up to this long and writes each file's values in one update, as
+    // collectd's CacheTimeout: several times fewer file updates on a large schedule, at the
+    // price of losing up to this much on a crash (Flush/Stop write everything). 0: at once.
+    std::chrono::seconds cache_timeout{0};
   };
 
   struct Sample {
@@ -52,7 +56,9 @@ class RrdWriter {
     std::atomic<std::uint64_t> errors{0};   // failed creates/updates
     std::atomic<std::uint64_t> dropped{0};  // samples refused by a full (or stopped) queue
     std::atomic<std::uint64_t> stale{0};    // values not newer than the file's last update
-    std::atomic<std::int64_t> queued{0};    // queue depth (samples waiting)
+    std::atomic<std::int64_t> queued{0};
+    std::atomic<std::int64_t> cached{
+        0};  // values held by cache_timeout, not yet written    // queue depth (samples waiting)
   };
 
   // Creates `root` if needed and starts the worker. Fails when root cannot be created.
@@ -80,7 +86,8 @@ class RrdWriter {
   struct Pending;  // the values for one file within a batch
 
   void Run();
-  void WriteBatch(std::deque<Sample> batch);
+  void Collect(std::deque<Sample> batch);  // into held_
+  void WriteHeld();
   void WriteFile(const Pending& p);
   // The last second written to `path`, creating the file (and its directories) when it does
   // not exist yet so that `first` is accepted; nullptr after a (logged) error.
@@ -109,6 +116,9 @@ class RrdWriter {
   std::unordered_map<std::string, std::time_t> last_;        // file -> last second written
   std::unordered_map<std::string, std::uint64_t> failures_;  // file -> failures, for logging
   std::unordered_set<std::string> dirty_;  // updated through rrdcached since the last flush
+  std::vector<Pending> held_;              // values not yet written, one entry per file
+  std::unordered_map<std::string, std::size_t> held_index_;  // file -> index in held_
+  std::chrono::steady_clock::time_point held_since_{};       // when held_ became non-empty
 };
 
 // The RRA definitions for a new file with `step`: AVERAGE, MIN and MAX for Munin's four spans

@@ -85,6 +85,9 @@ void QueueMetrics(PrometheusText& out, const StageView& v) {
     const auto& r = v.rrd->stats();
     out.Sample("groundstation_queue_depth", {{"queue", "rrd"}}, D(r.queued.load()));
     out.Sample("groundstation_queue_dropped_total", {{"queue", "rrd"}}, D(r.dropped.load()));
+    out.Family("groundstation_rrd_cached_values",
+               "Values held by rrd.cache_timeout, not yet written.", "gauge");
+    out.Sample("groundstation_rrd_cached_values", {}, D(r.cached.load()));
     out.Family("groundstation_rrd_updates_total", "RRD file updates written.", "counter");
     out.Sample("groundstation_rrd_updates_total", {}, D(r.updates.load()));
     out.Family("groundstation_rrd_creates_total", "RRD files created.", "counter");

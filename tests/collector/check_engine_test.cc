@@ -28,8 +28,12 @@ class CheckEngineTest : public ::testing::Test {
   JobSpec job;
   std::vector<alerts::Notification> sent;
   std::map<JobKey, alerts::CheckStatus> saved;
+  int saves = 0;
   CheckEngine engine{
-      CheckEngine::Sinks{[this](const JobKey& k, const alerts::CheckStatus& s) { saved[k] = s; },
+      CheckEngine::Sinks{[this](const JobKey& k, const alerts::CheckStatus& s) {
+                           saved[k] = s;
+                           ++saves;
+                         },
                          [this](const JobKey& k) { saved.erase(k); }, nullptr,
                          [this](alerts::Notification n) { sent.push_back(std::move(n)); }}};
 };
@@ -87,6 +91,18 @@ TEST_F(CheckEngineTest, RoutesDecideWhoIsNotified) {
       true}});
   for (int i = 0; i < 3; ++i) Feed(State::kCritical);
   EXPECT_TRUE(sent.empty());
+}
+
+TEST_F(CheckEngineTest, SavesOnChangesNotOnEveryResult) {
+  Feed(State::kOk, "200 OK in 0.001 s");
+  Feed(State::kOk, "200 OK in 0.002 s");  // same state, type and attempt: not saved again
+  EXPECT_EQ(saves, 1);
+  Feed(State::kCritical);  // SOFT 1
+  Feed(State::kCritical);  // SOFT 2
+  EXPECT_EQ(saves, 3);
+  engine.SaveAll();  // at shutdown: the latest of everything
+  EXPECT_EQ(saves, 4);
+  EXPECT_EQ(saved.begin()->second.attempt, 2);
 }
 
 TEST_F(CheckEngineTest, ARemovedJobIsForgotten) {

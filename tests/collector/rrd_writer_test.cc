@@ -128,6 +128,27 @@ TEST(RrdWriterTest, WritesValuesThatRrdtoolReadsBack) {
   EXPECT_DOUBLE_EQ(rows.at(t0 + 180), 4.5);
 }
 
+TEST(RrdWriterTest, ACacheTimeoutHoldsValuesUntilFlushWritesThemAll) {
+  TempDir dir;
+  auto w = RrdWriter::Start({.root = dir.path() / "rrd",
+                             .daemon = "",
+                             .queue_capacity = 1000,
+                             .cache_timeout = std::chrono::hours(1)});
+  ASSERT_TRUE(w) << w.error().message;
+  const long t0 = AlignedStart(60);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE((*w)->Submit(At(t0 + 60 * i, 1.5 + i)));
+  ASSERT_TRUE(WaitUntil([&] { return (*w)->stats().cached == 4; }));
+  EXPECT_EQ((*w)->stats().updates, 0u);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "rrd/web1/http/time.rrd"));
+  (*w)->Flush();
+  EXPECT_EQ((*w)->stats().cached, 0);
+  EXPECT_EQ((*w)->stats().updates, 4u);
+  const std::map<long, double> rows =
+      Fetch(dir.path() / "rrd/web1/http/time.rrd", t0, t0 + 180, 60);
+  ASSERT_EQ(rows.count(t0 + 180), 1u);
+  EXPECT_DOUBLE_EQ(rows.at(t0 + 180), 4.5);
+}
+
 TEST(RrdWriterTest, NewFilesHaveOneGaugeAndTheMuninArchives) {
   TempDir dir;
   auto w = StartWriter(dir.path() / "rrd");
