@@ -65,7 +65,6 @@ class Daemon {
   std::unique_ptr<web::HttpServer> http_;
   std::uint64_t reloads_ = 0;
   std::uint64_t reload_failures_ = 0;
-  std::uint64_t notify_errors_ = 0;
   bool stopping_ = false;
 };
 

@@ -15,6 +15,7 @@ void Daemon::StartHttp() {
   view.probes = probes_.get();
   view.rrd = rrd_.get();
   view.state_writer = state_writer_.get();
+  view.alert_worker = alert_worker_.get();
   view.dispatcher = [this]() -> std::shared_ptr<const alerts::Dispatcher> {
     std::lock_guard lock(dispatcher_mu_);
     return dispatcher_;

@@ -21,6 +21,7 @@ class Scheduler;
 class ProbeRegistry;
 class RrdWriter;
 class StateWriter;
+class Worker;
 
 namespace web {
 class HttpServer;
@@ -33,6 +34,7 @@ struct StageView {
   const ProbeRegistry* probes = nullptr;
   const RrdWriter* rrd = nullptr;
   const StateWriter* state_writer = nullptr;
+  const Worker* alert_worker = nullptr;  // hands notifications to the outbox
   std::function<std::shared_ptr<const alerts::Dispatcher>()> dispatcher;  // replaced on reload
   const web::HttpServer* server = nullptr;
   std::function<std::uint64_t()> reloads;

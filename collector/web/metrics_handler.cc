@@ -8,6 +8,7 @@
 #include "collector/web/api_handlers.h"
 #include "collector/web/http_server.h"
 #include "collector/web/prometheus_text.h"
+#include "collector/worker.h"
 
 namespace gs::collector::web {
 
@@ -97,6 +98,11 @@ void QueueMetrics(PrometheusText& out, const StageView& v) {
     out.Sample("groundstation_rrd_stale_total", {}, D(r.stale.load()));
     out.Family("groundstation_rrd_errors_total", "RRD creates or updates that failed.", "counter");
     out.Sample("groundstation_rrd_errors_total", {}, D(r.errors.load()));
+  }
+  if (v.alert_worker != nullptr) {
+    out.Sample("groundstation_queue_depth", {{"queue", "alerts"}}, D(v.alert_worker->depth()));
+    out.Sample("groundstation_queue_dropped_total", {{"queue", "alerts"}},
+               D(v.alert_worker->dropped()));
   }
   if (v.state_writer != nullptr) {
     out.Family("groundstation_state_commits_total", "state.db transactions of check states.",

@@ -23,15 +23,7 @@ bool StartsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
 }
 
-class CheckHttpCliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!Nginx::Available()) GTEST_SKIP() << "nginx is not installed (apt-get install nginx)";
-    nginx_ = std::make_unique<Nginx>(Nginx::Options{.tls = true, .cert_days = 30});
-    ASSERT_TRUE(nginx_->Start()) << nginx_->error();
-  }
-  std::unique_ptr<Nginx> nginx_;
-};
+class CheckHttpCliTest : public test::NginxTest {};
 
 TEST_F(CheckHttpCliTest, A200IsOkWithExitZeroAndPerfdata) {
   const CommandResult r = Check({"-u", nginx_->Url("/"), "-w", "0.5", "-c", "2"});

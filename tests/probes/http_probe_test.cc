@@ -52,15 +52,7 @@ class Results {
   std::vector<CheckResult> results_;
 };
 
-class HttpProbeTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!Nginx::Available()) GTEST_SKIP() << "nginx is not installed (apt-get install nginx)";
-    nginx_ = std::make_unique<Nginx>(Nginx::Options{.tls = true, .cert_days = 30});
-    ASSERT_TRUE(nginx_->Start()) << nginx_->error();
-  }
-  std::unique_ptr<Nginx> nginx_;
-};
+class HttpProbeTest : public test::NginxTest {};
 
 TEST_F(HttpProbeTest, RunHttpCheckReportsOkWithAllPerfdata) {
   const CheckResult r = RunHttpCheck(Spec(nginx_->Url("/")));

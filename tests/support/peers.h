@@ -4,6 +4,7 @@
 // functions are safe from any thread.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <atomic>
@@ -154,6 +155,18 @@ class HangServer {
   std::atomic<bool> stop_{false};
   std::vector<int> accepted_;  // worker thread only
   std::thread thread_;
+};
+
+// A fixture with a started nginx (plain and TLS listeners, 30-day certificate); skips the
+// test, saying why, only when nginx is not installed.
+class NginxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!Nginx::Available()) GTEST_SKIP() << "nginx is not installed (scripts/install-deps.sh)";
+    nginx_ = std::make_unique<Nginx>(Nginx::Options{.tls = true, .cert_days = 30});
+    ASSERT_TRUE(nginx_->Start()) << nginx_->error();
+  }
+  std::unique_ptr<Nginx> nginx_;
 };
 
 }  // namespace gs::test
