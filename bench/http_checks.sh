@@ -10,7 +10,9 @@
 #      CPU share of one core (whole process and per thread) and RSS over the steady state.
 # Everything listens on 127.0.0.1; every load is bounded in count or time; every wait has a
 # deadline. Knobs (environment): GS_CHECKS=50000 CHECK_HTTP_RUNS=2000 LOAD_SECONDS=10
-# SCHEDULE_SECONDS=150 SCHEDULE_WARMUP=60 (SCHEDULE_SECONDS must exceed SCHEDULE_WARMUP).
+# SCHEDULE_SECONDS=150 SCHEDULE_WARMUP=60 (SCHEDULE_SECONDS must exceed SCHEDULE_WARMUP; the
+# measured window, SCHEDULE_SECONDS - SCHEDULE_WARMUP, starts once every RRD file exists and
+# should span whole RRD_CACHE periods) RRD_CACHE=5m.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GS_CHECKS=${GS_CHECKS:-50000}
@@ -127,9 +129,18 @@ API=$(freeport)
 } > "$T/sched.yaml"
 build-bench/collector/groundstation run -c "$T/sched.yaml" > "$T/gs.out" 2>&1 & GSPID=$!; PIDS+=($GSPID)
 wait_http "http://127.0.0.1:$API/metrics" $GSPID
-# Warm-up: one full interval, so every job has had its first (spread) run and every RRD file
-# has been created; the steady state is measured after it.
+# Warm-up: one full interval, so every job has had its first (spread) run, and then until
+# every RRD file exists (with rrd.cache_timeout the files are created at the first cache
+# write, which must not fall into the measured window); the steady state is measured after.
 sleep "$SCHEDULE_WARMUP"
+creates_now() { curl -fsS "http://127.0.0.1:$API/metrics" | awk '/^groundstation_rrd_creates_total/ {print $2}'; }
+want_files=$((SCHEDULE_NODES * 6))   # six perfdata labels per HTTP check
+deadline=$(( $(date +%s) + 900 ))
+until [ "$(creates_now)" -ge "$want_files" ] 2>/dev/null; do
+  [ "$(date +%s)" -lt "$deadline" ] || { echo "RRD files not all created after 15 min" >&2; exit 1; }
+  sleep 5
+done
+sleep 10   # let the first cache write finish its updates
 threads() { for t in /proc/$GSPID/task/*; do echo "$(basename "$t") $(tr ' ' _ < "$t/comm") $(awk '{print $14+$15}' "$t/stat")"; done | sort; }
 runs_now() { curl -fsS "http://127.0.0.1:$API/metrics" | awk '/^groundstation_check_runs_total/ {print $2}'; }
 threads > "$T/th0"; r0=$(runs_now); c0=$(cpu_ticks $GSPID); t0=$(date +%s.%N)

@@ -154,10 +154,12 @@ void Daemon::Reload() {
     return;
   }
   Config next = std::move(*loaded);
-  if (next.data_dir != config_->data_dir || next.http.listen != config_->http.listen) {
-    std::fprintf(stderr, "groundstation: data_dir and http.listen change only on restart\n");
+  if (next.data_dir != config_->data_dir || next.http.listen != config_->http.listen ||
+      next.rrd != config_->rrd) {
+    std::fprintf(stderr, "groundstation: data_dir, http.listen and rrd change only on restart\n");
     next.data_dir = config_->data_dir;
     next.http.listen = config_->http.listen;
+    next.rrd = config_->rrd;
   }
   const bool notifiers_changed = next.notifiers != config_->notifiers;
   auto shared = std::make_shared<const Config>(std::move(next));
