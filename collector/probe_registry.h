@@ -38,9 +38,6 @@ class ProbeRegistry : public ProbeRunner {
   [[nodiscard]] const probes::HttpProbeStats& http_stats() const { return http_.stats(); }
   [[nodiscard]] const Worker& blocking_worker() const { return blocking_; }
 
-  // The kinds this build can run, for config validation messages and /metrics.
-  static constexpr std::array<std::string_view, 2> kKinds = {"http", "disk"};
-
  private:
   bool RunHttp(const JobSpec& job, const HttpCheckOptions& options, Done& done);
 

@@ -21,11 +21,17 @@ double D(const T& v) {
   return static_cast<double>(v);
 }
 
+// A family with one unlabelled sample.
+void Single(PrometheusText& out, std::string_view name, std::string_view help,
+            std::string_view type, double value) {
+  out.Family(name, help, type);
+  out.Sample(name, {}, value);
+}
+
 void SchedulerMetrics(PrometheusText& out, const Scheduler& s) {
-  out.Family("groundstation_jobs", "Scheduled (node, check) jobs.", "gauge");
-  out.Sample("groundstation_jobs", {}, D(s.size()));
-  out.Family("groundstation_jobs_running", "Jobs with a probe run in progress.", "gauge");
-  out.Sample("groundstation_jobs_running", {}, D(s.running()));
+  Single(out, "groundstation_jobs", "Scheduled (node, check) jobs.", "gauge", D(s.size()));
+  Single(out, "groundstation_jobs_running", "Jobs with a probe run in progress.", "gauge",
+         D(s.running()));
   out.Family("groundstation_check_runs_total", "Probe runs started, by kind.", "counter");
   for (const auto& [kind, c] : s.counters()) {
     out.Sample("groundstation_check_runs_total", {{"kind", kind}}, D(c.runs));
@@ -62,9 +68,8 @@ void EngineMetrics(PrometheusText& out, const CheckEngine& engine) {
   for (const auto& [key, n] : counts) {
     out.Sample("groundstation_checks", {{"state", key.first}, {"state_type", key.second}}, D(n));
   }
-  out.Family("groundstation_notifications_total", "Notifications created by HARD changes.",
-             "counter");
-  out.Sample("groundstation_notifications_total", {}, D(engine.notifications()));
+  Single(out, "groundstation_notifications_total", "Notifications created by HARD changes.",
+         "counter", D(engine.notifications()));
 }
 
 void QueueMetrics(PrometheusText& out, const StageView& v) {
@@ -79,25 +84,23 @@ void QueueMetrics(PrometheusText& out, const StageView& v) {
     const Worker& w = v.probes->blocking_worker();
     out.Sample("groundstation_queue_depth", {{"queue", "blocking_probe"}}, D(w.depth()));
     out.Sample("groundstation_queue_dropped_total", {{"queue", "blocking_probe"}}, D(w.dropped()));
-    out.Family("groundstation_http_probe_in_flight", "HTTP transfers in progress.", "gauge");
-    out.Sample("groundstation_http_probe_in_flight", {}, D(h.in_flight.load()));
+    Single(out, "groundstation_http_probe_in_flight", "HTTP transfers in progress.", "gauge",
+           D(h.in_flight.load()));
   }
   if (v.rrd != nullptr) {
     const auto& r = v.rrd->stats();
     out.Sample("groundstation_queue_depth", {{"queue", "rrd"}}, D(r.queued.load()));
     out.Sample("groundstation_queue_dropped_total", {{"queue", "rrd"}}, D(r.dropped.load()));
-    out.Family("groundstation_rrd_cached_values",
-               "Values held by rrd.cache_timeout, not yet written.", "gauge");
-    out.Sample("groundstation_rrd_cached_values", {}, D(r.cached.load()));
-    out.Family("groundstation_rrd_updates_total", "RRD file updates written.", "counter");
-    out.Sample("groundstation_rrd_updates_total", {}, D(r.updates.load()));
-    out.Family("groundstation_rrd_creates_total", "RRD files created.", "counter");
-    out.Sample("groundstation_rrd_creates_total", {}, D(r.creates.load()));
-    out.Family("groundstation_rrd_stale_total",
-               "Values dropped: not newer than the file's last update.", "counter");
-    out.Sample("groundstation_rrd_stale_total", {}, D(r.stale.load()));
-    out.Family("groundstation_rrd_errors_total", "RRD creates or updates that failed.", "counter");
-    out.Sample("groundstation_rrd_errors_total", {}, D(r.errors.load()));
+    Single(out, "groundstation_rrd_cached_values",
+           "Values held by rrd.cache_timeout, not yet written.", "gauge", D(r.cached.load()));
+    Single(out, "groundstation_rrd_updates_total", "RRD file updates written.", "counter",
+           D(r.updates.load()));
+    Single(out, "groundstation_rrd_creates_total", "RRD files created.", "counter",
+           D(r.creates.load()));
+    Single(out, "groundstation_rrd_stale_total",
+           "Values dropped: not newer than the file's last update.", "counter", D(r.stale.load()));
+    Single(out, "groundstation_rrd_errors_total", "RRD creates or updates that failed.", "counter",
+           D(r.errors.load()));
   }
   if (v.alert_worker != nullptr) {
     out.Sample("groundstation_queue_depth", {{"queue", "alerts"}}, D(v.alert_worker->depth()));
@@ -105,31 +108,28 @@ void QueueMetrics(PrometheusText& out, const StageView& v) {
                D(v.alert_worker->dropped()));
   }
   if (v.state_writer != nullptr) {
-    out.Family("groundstation_state_commits_total", "state.db transactions of check states.",
-               "counter");
-    out.Sample("groundstation_state_commits_total", {}, D(v.state_writer->commits()));
-    out.Family("groundstation_state_errors_total", "Failed state.db writes.", "counter");
-    out.Sample("groundstation_state_errors_total", {}, D(v.state_writer->errors()));
+    Single(out, "groundstation_state_commits_total", "state.db transactions of check states.",
+           "counter", D(v.state_writer->commits()));
+    Single(out, "groundstation_state_errors_total", "Failed state.db writes.", "counter",
+           D(v.state_writer->errors()));
   }
 }
 
 void AlertMetrics(PrometheusText& out, const alerts::Dispatcher& d) {
   const auto& s = d.stats();
-  out.Family("groundstation_notifications_enqueued_total", "Notifications written to the outbox.",
-             "counter");
-  out.Sample("groundstation_notifications_enqueued_total", {}, D(s.enqueued.load()));
-  out.Family("groundstation_notification_deliveries_total",
-             "Notifications accepted by their endpoint (webhook 2xx).", "counter");
-  out.Sample("groundstation_notification_deliveries_total", {}, D(s.delivered.load()));
-  out.Family("groundstation_notification_retries_total",
-             "Failed delivery attempts; each is retried with backoff.", "counter");
-  out.Sample("groundstation_notification_retries_total", {}, D(s.attempts_failed.load()));
-  out.Family("groundstation_notification_store_errors_total",
-             "Outbox writes that failed (the notification was not accepted).", "counter");
-  out.Sample("groundstation_notification_store_errors_total", {}, D(s.store_errors.load()));
-  out.Family("groundstation_outbox_pending", "Notifications in the outbox, not yet delivered.",
-             "gauge");
-  out.Sample("groundstation_outbox_pending", {}, D(s.pending.load()));
+  Single(out, "groundstation_notifications_enqueued_total", "Notifications written to the outbox.",
+         "counter", D(s.enqueued.load()));
+  Single(out, "groundstation_notification_deliveries_total",
+         "Notifications accepted by their endpoint (webhook 2xx).", "counter",
+         D(s.delivered.load()));
+  Single(out, "groundstation_notification_retries_total",
+         "Failed delivery attempts; each is retried with backoff.", "counter",
+         D(s.attempts_failed.load()));
+  Single(out, "groundstation_notification_store_errors_total",
+         "Outbox writes that failed (the notification was not accepted).", "counter",
+         D(s.store_errors.load()));
+  Single(out, "groundstation_outbox_pending", "Notifications in the outbox, not yet delivered.",
+         "gauge", D(s.pending.load()));
 }
 
 void ServerMetrics(PrometheusText& out, const HttpServer& server) {
@@ -139,20 +139,18 @@ void ServerMetrics(PrometheusText& out, const HttpServer& server) {
   out.Sample("groundstation_http_requests_total", {{"code", "2xx"}}, D(s.responses_2xx.load()));
   out.Sample("groundstation_http_requests_total", {{"code", "4xx"}}, D(s.responses_4xx.load()));
   out.Sample("groundstation_http_requests_total", {{"code", "5xx"}}, D(s.responses_5xx.load()));
-  out.Family("groundstation_http_bad_requests_total", "Requests refused before routing.",
-             "counter");
-  out.Sample("groundstation_http_bad_requests_total", {}, D(s.bad_requests.load()));
-  out.Family("groundstation_http_rejected_connections_total",
-             "Connections closed at once: over the connection limit.", "counter");
-  out.Sample("groundstation_http_rejected_connections_total", {}, D(s.rejected_connections.load()));
-  out.Family("groundstation_http_handler_errors_total",
-             "Requests whose handler threw (answered 500).", "counter");
-  out.Sample("groundstation_http_handler_errors_total", {}, D(s.handler_errors.load()));
-  out.Family("groundstation_http_timeouts_total",
-             "Connections closed because a request did not arrive in time.", "counter");
-  out.Sample("groundstation_http_timeouts_total", {}, D(s.timeouts.load()));
-  out.Family("groundstation_http_connections", "Open HTTP connections.", "gauge");
-  out.Sample("groundstation_http_connections", {}, D(s.active_connections.load()));
+  Single(out, "groundstation_http_bad_requests_total", "Requests refused before routing.",
+         "counter", D(s.bad_requests.load()));
+  Single(out, "groundstation_http_rejected_connections_total",
+         "Connections closed at once: over the connection limit.", "counter",
+         D(s.rejected_connections.load()));
+  Single(out, "groundstation_http_handler_errors_total",
+         "Requests whose handler threw (answered 500).", "counter", D(s.handler_errors.load()));
+  Single(out, "groundstation_http_timeouts_total",
+         "Connections closed because a request did not arrive in time.", "counter",
+         D(s.timeouts.load()));
+  Single(out, "groundstation_http_connections", "Open HTTP connections.", "gauge",
+         D(s.active_connections.load()));
 }
 
 }  // namespace
