@@ -14,8 +14,12 @@ bool CheckEngine::OnResult(const JobSpec& job, const probes::CheckResult& result
   entry.max_attempts = check.max_attempts;
   entry.perfdata = result.perfdata;
   const auto now = std::chrono::system_clock::now();
+  // The output is the first line plus any long text (Nagios long output), so notifications
+  // carry e.g. a log rule's matching lines.
+  std::string output = result.text;
+  if (!result.long_text.empty()) output += "\n" + result.long_text;
   alerts::Transition t =
-      alerts::Apply(entry.status, result.state, result.text, check.max_attempts, now);
+      alerts::Apply(entry.status, result.state, std::move(output), check.max_attempts, now);
   const bool changed = t.next.state != entry.status.state || t.next.type != entry.status.type ||
                        t.next.attempt != entry.status.attempt || !entry.status.checked;
   entry.status = t.next;

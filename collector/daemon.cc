@@ -1,5 +1,11 @@
 #include "collector/daemon.h"
 
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
 #include <cstdio>
 #include <set>
 #include <utility>
@@ -44,6 +50,7 @@ Result<void> Daemon::Open() {
   const std::filesystem::path data_dir = config_->data_dir;
   std::error_code ec;
   std::filesystem::create_directories(data_dir / "rrd", ec);
+  if (!ec) std::filesystem::create_directories(data_dir / "logs", ec);
   if (ec) return Fail("data_dir " + data_dir.string() + ": " + ec.message());
   auto db = StateDb::Open(data_dir / "state.db");
   if (!db) return tl::unexpected(db.error());
@@ -89,6 +96,107 @@ Result<void> Daemon::Open() {
   return {};
 }
 
+Result<void> Daemon::StartSyslog() {
+  const SyslogSection& s = config_->syslog;
+  syslog::LogArchive::Options options;
+  options.root = std::filesystem::path(config_->data_dir) / "logs";
+  options.flush_interval = s.flush_interval;
+  options.queue_bytes = s.queue_size;
+  options.retention = s.retention;
+  options.compress = s.compress;
+  archive_ = std::make_unique<syslog::LogArchive>(std::move(options));
+  if (auto ok = ApplyLogRules(*config_); !ok) return ok;
+  if (s.listen.empty()) return {};
+  syslog_ = std::make_unique<syslog::SyslogServer>(s, *archive_);
+  return syslog_->Start();
+}
+
+// (Re)builds the log rules. Alerts still open from before (state.db, or the rules being
+// replaced) are handed over so they recover when their window is quiet.
+Result<void> Daemon::ApplyLogRules(const Config& config) {
+  std::set<std::pair<std::string, std::string>> firing;
+  for (const auto& [key, entry] : engine_->entries()) {
+    if (key.second.starts_with("log:") && entry.status.state != probes::State::kOk) {
+      firing.emplace(key.first, key.second.substr(4));
+    }
+  }
+  auto tags = std::make_shared<syslog::NodeTags>();
+  for (const NodeConfig& node : config.nodes) (*tags)[node.name] = node.tags;
+  syslog::LogRules::Sinks sinks;
+  sinks.on_count = [this](const std::string& host, const std::string& rule,
+                          std::chrono::system_clock::time_point minute_end, std::uint64_t count) {
+    probes::Perfdata matches;
+    matches.label = "matches";
+    matches.value = static_cast<double>(count);
+    rrd_->Submit(RrdWriter::Sample{host,
+                                   syslog::LogRuleCheckName(rule),
+                                   std::chrono::seconds(60),
+                                   minute_end,
+                                   {std::move(matches)}});
+  };
+  sinks.on_alert = [this](const std::string& host, const std::string& rule,
+                          probes::CheckResult result) {
+    boost::asio::post(io_, [this, host, rule, result = std::move(result)]() mutable {
+      OnLogAlert(host, rule, std::move(result));
+    });
+  };
+  auto rules =
+      syslog::LogRules::Create(config.syslog.rules, std::move(tags), std::move(sinks), firing);
+  if (!rules) return tl::unexpected(rules.error());
+  log_rules_ = std::move(*rules);
+  archive_->SetObserver(config.syslog.rules.empty() ? nullptr : log_rules_);
+  return {};
+}
+
+// A log rule's alert state for `host`, as the result of the check "log:<rule>" on that node
+// (so routes, SOFT/HARD, state.db and the status page treat it like any other check).
+void Daemon::OnLogAlert(const std::string& host, const std::string& rule,
+                        probes::CheckResult result) {
+  if (stopping_) return;
+  const auto it = std::find_if(config_->syslog.rules.begin(), config_->syslog.rules.end(),
+                               [&](const LogRuleConfig& r) { return r.name == rule; });
+  if (it == config_->syslog.rules.end()) return;  // removed by a reload meanwhile
+  auto check = std::make_shared<CheckConfig>();
+  check->name = syslog::LogRuleCheckName(rule);
+  check->kind = "log";
+  check->interval = it->alert_window;
+  check->max_attempts = 1;
+  probes::Target target{host, host, {}};
+  for (const NodeConfig& node : config_->nodes) {
+    if (node.name == host) target = probes::Target{node.name, node.address, node.tags};
+  }
+  engine_->OnResult(JobSpec{std::move(target), std::move(check)}, result);
+}
+
+// Started as root (to bind port 514): hand data_dir to `user` and become it. Not root: the
+// setting has nothing to do, and says so.
+Result<void> Daemon::DropPrivileges() const {
+  const std::string& user = config_->user;
+  if (user.empty()) return {};
+  if (::geteuid() != 0) {
+    std::fprintf(stderr, "groundstation: user: %s ignored (not started as root)\n", user.c_str());
+    return {};
+  }
+  const passwd* pw = ::getpwnam(user.c_str());
+  if (pw == nullptr) return Fail("user: no such user \"" + user + "\"");
+  const uid_t uid = pw->pw_uid;
+  const gid_t gid = pw->pw_gid;
+  std::error_code ec;
+  const std::filesystem::path root = config_->data_dir;
+  if (::lchown(root.c_str(), uid, gid) != 0) return Fail("chown " + root.string() + " failed");
+  for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (::lchown(it->path().c_str(), uid, gid) != 0) {
+      return Fail("chown " + it->path().string() + " failed");
+    }
+  }
+  if (::initgroups(user.c_str(), gid) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0) {
+    return Fail("cannot switch to user \"" + user + "\"");
+  }
+  std::printf("groundstation: running as %s\n", user.c_str());
+  return {};
+}
+
 void Daemon::ReplaceDispatcher(const Config& config) {
   // Publish the new dispatcher first: an Enqueue that reaches it before Start() only writes
   // the outbox, and Start() then loads it with everything the old one left behind.
@@ -125,16 +233,32 @@ std::vector<JobSpec> Daemon::BuildJobs(const Config& config) const {
   return jobs;
 }
 
+namespace {
+
+// Sender address -> node, for the syslog listeners (a node's address as written).
+std::shared_ptr<const syslog::NodeIndex> BuildNodeIndex(const Config& config) {
+  auto index = std::make_shared<syslog::NodeIndex>();
+  for (const NodeConfig& node : config.nodes) index->emplace(node.address, node.name);
+  return index;
+}
+
+}  // namespace
+
 void Daemon::ApplyConfig(std::shared_ptr<const Config> config) {
   config_ = std::move(config);
+  if (syslog_) syslog_->SetNodes(BuildNodeIndex(*config_));
   engine_->SetRoutes(config_->routes);
   std::vector<JobSpec> jobs = BuildJobs(*config_);
   // Statuses restored from state.db for jobs that no longer exist are forgotten.
   std::set<JobKey> wanted;
   for (const JobSpec& j : jobs) wanted.emplace(j.target.name, j.check->name);
+  std::set<std::string> log_checks;  // statuses of log rules live while their rule does
+  for (const LogRuleConfig& r : config_->syslog.rules) {
+    log_checks.insert(syslog::LogRuleCheckName(r.name));
+  }
   std::vector<JobKey> stale;
   for (const auto& [key, entry] : engine_->entries()) {
-    if (wanted.count(key) == 0) stale.push_back(key);
+    if (wanted.count(key) == 0 && log_checks.count(key.second) == 0) stale.push_back(key);
   }
   scheduler_->Apply(std::move(jobs));
   for (const JobKey& key : stale) {
@@ -154,12 +278,27 @@ void Daemon::Reload() {
     return;
   }
   Config next = std::move(*loaded);
+  SyslogSection next_syslog = next.syslog;
+  next_syslog.rules = config_->syslog.rules;  // rules reload; the rest of syslog: does not
   if (next.data_dir != config_->data_dir || next.http.listen != config_->http.listen ||
-      next.rrd != config_->rrd) {
-    std::fprintf(stderr, "groundstation: data_dir, http.listen and rrd change only on restart\n");
+      next.rrd != config_->rrd || next_syslog != config_->syslog || next.user != config_->user) {
+    std::fprintf(stderr,
+                 "groundstation: data_dir, user, http.listen, rrd and syslog change only on "
+                 "restart\n");
     next.data_dir = config_->data_dir;
+    next.user = config_->user;
     next.http.listen = config_->http.listen;
     next.rrd = config_->rrd;
+    auto rules = std::move(next.syslog.rules);
+    next.syslog = config_->syslog;
+    next.syslog.rules = std::move(rules);
+  }
+  if (next.syslog.rules != config_->syslog.rules || next.nodes != config_->nodes) {
+    if (auto ok = ApplyLogRules(next); !ok) {
+      ++reload_failures_;
+      std::fprintf(stderr, "groundstation: reload refused: %s\n", ok.error().message.c_str());
+      return;
+    }
   }
   const bool notifiers_changed = next.notifiers != config_->notifiers;
   auto shared = std::make_shared<const Config>(std::move(next));
@@ -197,19 +336,36 @@ int Daemon::Run() {
     std::fprintf(stderr, "groundstation: %s\n", ok.error().message.c_str());
     return 1;
   }
+  if (auto ok = StartSyslog(); !ok) {
+    std::fprintf(stderr, "groundstation: syslog: %s\n", ok.error().message.c_str());
+    return 1;
+  }
   StartHttp();
   if (!http_) return 1;
+  if (auto ok = DropPrivileges(); !ok) {
+    std::fprintf(stderr, "groundstation: %s\n", ok.error().message.c_str());
+    return 1;
+  }
   ApplyConfig(config_);
   signals_.async_wait([this](boost::system::error_code ec, int s) {
     if (!ec) OnSignal(s);
   });
   std::printf("groundstation: %zu jobs from %s, data in %s\n", scheduler_->size(),
               config_->source.c_str(), config_->data_dir.c_str());
+  if (syslog_) {
+    for (const auto& l : syslog_->listeners()) {
+      std::printf("groundstation: syslog on %s (port %u)\n", l->url.text.c_str(),
+                  static_cast<unsigned>(l->port));
+    }
+  }
   std::printf("groundstation: dashboard at http://127.0.0.1:%u/\n",
               static_cast<unsigned>(http_->port()));
   std::fflush(stdout);
   io_.run();
-  // Pipeline order: probes finish (results dropped), state and alerts drain, RRD flushes.
+  // Pipeline order: listeners hand over what they read, the archive writes it; probes finish
+  // (results dropped), state and alerts drain, RRD flushes.
+  if (syslog_) syslog_->Stop();
+  archive_->Stop();
   probes_.reset();
   engine_->SaveAll();
   state_writer_->Flush();

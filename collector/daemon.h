@@ -20,6 +20,9 @@
 #include "collector/storage/rrd_writer.h"
 #include "collector/storage/state_db.h"
 #include "collector/storage/state_writer.h"
+#include "collector/syslog/log_archive.h"
+#include "collector/syslog/log_rules.h"
+#include "collector/syslog/syslog_server.h"
 #include "collector/web/api_handlers.h"
 #include "collector/web/http_server.h"
 
@@ -40,6 +43,10 @@ class Daemon {
  private:
   Result<void> Open();
   void StartHttp();
+  Result<void> StartSyslog();
+  Result<void> ApplyLogRules(const Config& config);
+  void OnLogAlert(const std::string& host, const std::string& rule, probes::CheckResult result);
+  Result<void> DropPrivileges() const;
   void ApplyConfig(std::shared_ptr<const Config> config);
   void Reload();
   void Shutdown();
@@ -63,6 +70,9 @@ class Daemon {
   std::unique_ptr<CheckEngine> engine_;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<web::HttpServer> http_;
+  std::unique_ptr<syslog::LogArchive> archive_;
+  std::unique_ptr<syslog::SyslogServer> syslog_;  // null without syslog.listen
+  std::shared_ptr<syslog::LogRules> log_rules_;   // observer of archive_; replaced on reload
   std::uint64_t reloads_ = 0;
   std::uint64_t reload_failures_ = 0;
   bool stopping_ = false;

@@ -21,6 +21,9 @@ void Daemon::StartHttp() {
     return dispatcher_;
   };
   view.server = http_.get();
+  view.syslog = syslog_.get();
+  view.archive = archive_.get();
+  view.log_rules = [this]() -> std::shared_ptr<const syslog::LogRules> { return log_rules_; };
   view.reloads = [this] { return reloads_; };
   view.reload_failures = [this] { return reload_failures_; };
   http_->Route("GET", "/healthz", [](const web::Request&) {
@@ -28,6 +31,8 @@ void Daemon::StartHttp() {
   });
   http_->Route("GET", "/api/v1/status",
                [view](const web::Request& r) { return web::StatusJson(view, r); });
+  http_->RouteBlocking("GET", "/api/v1/logs",
+                       [view](const web::Request& r) { return web::LogsJson(view, r); });
   http_->Route("GET", "/metrics", [view](const web::Request&) { return web::Metrics(view); });
   http_->Route("GET", "/", [view](const web::Request&) { return web::StatusPage(view); });
   if (auto ok = http_->Start(); !ok) {

@@ -9,6 +9,7 @@
 #include "collector/cli_client.h"
 #include "collector/config/loader.h"
 #include "collector/daemon.h"
+#include "collector/logs_cli.h"
 #include "probes/check_cli.h"
 
 namespace po = boost::program_options;
@@ -23,6 +24,7 @@ constexpr const char* kUsage = R"(usage:
   groundstation config default             print the embedded default config
   groundstation check KIND [OPTIONS]       run one probe as a Nagios plugin (exit 0/1/2/3)
   groundstation status [--url URL]         print the check states of a running collector
+  groundstation logs [OPTIONS]             search the log archive (see: logs --help)
   groundstation --version
 )";
 
@@ -102,6 +104,7 @@ int main(int argc, char** argv) {
   if (command == "config") return ConfigCommand(rest);
   if (command == "check") return gs::probes::RunCheckCli(argc - 2, argv + 2);
   if (command == "status") return gs::collector::StatusCommand(rest);
+  if (command == "logs") return gs::collector::LogsCommand(rest);
   if (command == "--version" || command == "version") {
     std::printf("groundstation %s\n", GS_VERSION);
     return 0;

@@ -5,13 +5,17 @@
 set -euo pipefail
 
 BUILD=(cmake ninja-build g++ pkg-config git
-  libcurl4-openssl-dev libssl-dev librrd-dev rrdtool rrdcached libpcre2-dev
+  libcurl4-openssl-dev libssl-dev zlib1g-dev libhyperscan-dev librrd-dev rrdtool rrdcached libpcre2-dev
   libboost-program-options-dev libboost-dev libsqlite3-dev libyaml-cpp-dev
   nlohmann-json3-dev libmariadb-dev libexpected-dev libgtest-dev libgmock-dev googletest
   libbenchmark-dev clang-format)
 RUN=(curl ca-certificates sqlite3)
+# Syslog peers: syslog-ng-core (loggen, and syslog-ng as a bench receiver), bsdutils (logger),
+# openssl (test certificates), and the shared libraries of rsyslogd. rsyslog itself conflicts
+# with syslog-ng-core, so scripts/fetch-rsyslog.sh unpacks it privately instead.
 TEST=(nginx-light monitoring-plugins-basic monitoring-plugins-standard socat procps prometheus
-  clang libclang-rt-14-dev)
+  clang libclang-rt-14-dev
+  syslog-ng-core bsdutils openssl libestr0 libfastjson4 liblognorm5)
 BENCH=(prometheus-blackbox-exporter wrk time bc)
 
 want=("${BUILD[@]}" "${RUN[@]}")

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,6 +31,47 @@ struct RrdSection {
   // Hold values this long and write each file's values in one update (see RrdWriter).
   milliseconds cache_timeout{0};
   friend bool operator==(const RrdSection&, const RrdSection&) = default;
+};
+
+// syslog: network listeners and the per-host log archive (see collector/syslog/).
+struct SyslogTlsConfig {
+  std::string cert_file;  // PEM server certificate (chain); required by a tls:// listener
+  std::string key_file;   // PEM private key
+  std::string ca_file;    // PEM CAs that sign client certificates
+  bool require_client_cert = false;
+  std::vector<std::string> allowed_subjects;  // client certificate CN/SAN DNS names; empty: any
+  friend bool operator==(const SyslogTlsConfig&, const SyslogTlsConfig&) = default;
+};
+
+// syslog.rules[]: a PCRE2 pattern over each message's text, with optional prefilters on the
+// other fields; matches are counted per host and minute (RRD) and may raise an alert.
+struct LogRuleConfig {
+  std::string name;
+  std::string pattern;                     // PCRE2, searched in msg
+  std::vector<std::string> hosts;          // archive host or node names (lower case); empty: any
+  std::vector<std::string> app_names;      // exact; empty: any
+  std::vector<int> facilities;             // 0..23; empty: any
+  int max_severity = 7;                    // this severity or worse (0 emerg .. 7 debug)
+  std::optional<probes::Selector> select;  // tags of the sender's inventory node
+  bool count = true;    // matches per minute -> rrd/<host>/log:<name>/matches.rrd
+  int alert_count = 0;  // > 0: alert at this many matches within alert_window
+  milliseconds alert_window{60'000};
+  int alert_lines = 5;  // last matching lines carried by the alert
+  friend bool operator==(const LogRuleConfig&, const LogRuleConfig&) = default;
+};
+
+struct SyslogSection {
+  std::vector<std::string> listen;  // udp://, tcp://, tls:// URLs (collector/syslog/listen_url.h)
+  milliseconds retention{30LL * 86'400'000};   // archive days older than this are deleted
+  std::uint64_t max_message_size = 64 * 1024;  // longer messages are cut and counted
+  milliseconds flush_interval{1000};  // archive buffers reach the files at least this often
+  std::uint64_t udp_receive_buffer = 8 << 20;  // SO_RCVBUF per UDP listener
+  std::uint64_t queue_size = 64 << 20;         // message bytes waiting for the archive writer
+  int max_connections = 4096;                  // TCP/TLS connections per listener
+  bool compress = false;                       // gzip closed days
+  SyslogTlsConfig tls;
+  std::vector<LogRuleConfig> rules;  // reloadable (the rest of syslog: is restart-only)
+  friend bool operator==(const SyslogSection&, const SyslogSection&) = default;
 };
 
 struct NodeConfig {
@@ -94,8 +136,10 @@ struct NotifierConfig {
 struct Config {
   std::string source;  // file name, or "<embedded default>"
   std::string data_dir = "./var";
+  std::string user;  // started as root: switch to this user once every socket is bound
   HttpSection http;
   RrdSection rrd;
+  SyslogSection syslog;
   std::vector<NodeConfig> nodes;
   std::vector<CheckConfig> checks;
   std::vector<NotifierConfig> notifiers;

@@ -10,6 +10,21 @@
 
 namespace gs::collector::config_parse {
 
+std::optional<std::string> RegexError(const std::string& pattern) {
+  int code = 0;
+  PCRE2_SIZE offset = 0;
+  pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                 PCRE2_UTF, &code, &offset, nullptr);
+  if (re != nullptr) {
+    pcre2_code_free(re);
+    return std::nullopt;
+  }
+  std::array<PCRE2_UCHAR, 256> message{};
+  pcre2_get_error_message(code, message.data(), message.size());
+  return "invalid regex \"" + pattern + "\" at offset " + std::to_string(offset) + ": " +
+         reinterpret_cast<const char*>(message.data());
+}
+
 namespace {
 
 using Condition = probes::Selector::Condition;
@@ -81,19 +96,7 @@ std::optional<std::vector<probes::StatusRange>> ParseExpectStatus(YamlWalker& w,
 
 void CheckRegex(YamlWalker& w, const YAML::Node& node, const std::string& key,
                 const std::string& pattern) {
-  int code = 0;
-  PCRE2_SIZE offset = 0;
-  pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                 PCRE2_UTF, &code, &offset, nullptr);
-  if (re != nullptr) {
-    pcre2_code_free(re);
-    return;
-  }
-  std::array<PCRE2_UCHAR, 256> message{};
-  pcre2_get_error_message(code, message.data(), message.size());
-  w.Error(node, key,
-          "invalid regex \"" + pattern + "\" at offset " + std::to_string(offset) + ": " +
-              reinterpret_cast<const char*>(message.data()));
+  if (auto error = RegexError(pattern)) w.Error(node, key, *error);
 }
 
 // warning/critical: {time: 0.5s, cert_days: 30}

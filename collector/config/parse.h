@@ -13,6 +13,10 @@ namespace gs::collector::config_parse {
 
 std::optional<probes::Selector> ParseSelector(YamlWalker& w, const YAML::Node& node,
                                               std::string_view key);
+// "invalid regex \"(x\" at offset 2: missing closing parenthesis"; nullopt when `pattern`
+// compiles with PCRE2.
+std::optional<std::string> RegexError(const std::string& pattern);
+
 std::optional<CheckConfig> ParseCheck(YamlWalker& w, const YAML::Node& node, std::string_view key);
 
 }  // namespace gs::collector::config_parse

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,6 +27,11 @@ class Worker;
 namespace web {
 class HttpServer;
 }
+namespace syslog {
+class LogArchive;
+class LogRules;
+class SyslogServer;
+}  // namespace syslog
 
 // Pointers to the stages, owned by the Daemon; any may be null in tests.
 struct StageView {
@@ -37,6 +43,9 @@ struct StageView {
   const Worker* alert_worker = nullptr;  // hands notifications to the outbox
   std::function<std::shared_ptr<const alerts::Dispatcher>()> dispatcher;  // replaced on reload
   const web::HttpServer* server = nullptr;
+  const syslog::SyslogServer* syslog = nullptr;  // null when no listener is configured
+  syslog::LogArchive* archive = nullptr;
+  std::function<std::shared_ptr<const syslog::LogRules>()> log_rules;  // replaced on reload
   std::function<std::uint64_t()> reloads;
   std::function<std::uint64_t()> reload_failures;
 };
@@ -50,6 +59,10 @@ Response StatusJson(const StageView& view, const Request& request);
 
 // Prometheus text exposition of every counter and queue depth.
 Response Metrics(const StageView& view);
+
+// GET /api/v1/logs: the archive search of collector/syslog/log_search.h; 400 with a reason
+// for a bad parameter or pattern. Blocks on file reads: register with RouteBlocking.
+Response LogsJson(const StageView& view, const Request& request);
 
 // The HTML status page.
 Response StatusPage(const StageView& view);

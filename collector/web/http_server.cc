@@ -106,7 +106,16 @@ Result<tcp::endpoint> ParseListenAddress(std::string_view listen) {
 HttpServer::HttpServer(asio::io_context& io, Options options)
     : state_(std::make_shared<ServerState>(io, std::move(options))) {}
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+  if (state_->pool) state_->pool->join();
+}
+
+void HttpServer::RouteBlocking(std::string method, std::string path, Handler handler) {
+  if (!state_->pool) state_->pool = std::make_unique<asio::thread_pool>(2);
+  state_->blocking_paths.insert(path);
+  Route(std::move(method), std::move(path), std::move(handler));
+}
 
 void HttpServer::Route(std::string method, std::string path, Handler handler) {
   state_->router.Add(std::move(method), std::move(path), std::move(handler));

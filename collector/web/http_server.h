@@ -67,12 +67,20 @@ class HttpServer {
   using Options = HttpServerOptions;
 
   HttpServer(boost::asio::io_context& io, Options options);
-  ~HttpServer();  // Stop()s; in-flight sessions end on the io_context without calling handlers.
+  // Stop()s; in-flight sessions end on the io_context without calling handlers; waits for
+  // blocking handlers that are running.
+  ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Registers a handler for `method` on exactly `path`. REQUIRES: before Start().
   void Route(std::string method, std::string path, Handler handler);
+  // Like Route, for a handler that may block (reads files): it runs on a small thread pool
+  // of its own, so the io_context never waits for it; at most kMaxBlockingRequests run at
+  // once, others get 503. The handler must be thread-safe. REQUIRES: before Start().
+  void RouteBlocking(std::string method, std::string path, Handler handler);
+  static constexpr int kMaxBlockingRequests = 4;
+
   // Registers a handler for `method` on every path starting with `prefix` ("/nodes/").
   // REQUIRES: before Start().
   void RoutePrefix(std::string method, std::string prefix, Handler handler);

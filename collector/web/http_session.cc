@@ -182,7 +182,23 @@ asio::awaitable<bool> Serve(ServerState& state, Stream& stream, BeastRequest mes
   }
   const bool keep = keep_alive && !state.stopping;
   const bool head = request->method == "HEAD";
-  if (!co_await Send(state, stream, Dispatch(state, *request), version, keep, head)) {
+  Response response;
+  if (state.pool && state.blocking_paths.contains(request->path)) {
+    if (state.blocking_in_flight.fetch_add(1) >= HttpServer::kMaxBlockingRequests) {
+      response = TextResponse(503, "busy: too many slow requests in progress, retry\n");
+    } else {
+      response = co_await asio::co_spawn(
+          *state.pool,
+          [&state, &request]() -> asio::awaitable<Response> {
+            co_return Dispatch(state, *request);
+          },
+          asio::use_awaitable);
+    }
+    --state.blocking_in_flight;
+  } else {
+    response = Dispatch(state, *request);
+  }
+  if (!co_await Send(state, stream, std::move(response), version, keep, head)) {
     co_return false;
   }
   if (!keep) co_await LingeringClose(stream);

@@ -10,10 +10,13 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string>
 #include <unordered_map>
 
 #include "collector/web/http_router.h"
@@ -28,6 +31,10 @@ struct ServerState {
   const HttpServerOptions options;
   const RequestLimits limits;
   Router router;
+  // Exact paths whose handlers may block (file reads): they run on `pool`, not the strand.
+  std::set<std::string, std::less<>> blocking_paths;
+  std::unique_ptr<boost::asio::thread_pool> pool;  // created by the first RouteBlocking
+  std::atomic<int> blocking_in_flight{0};
   HttpServerStats stats;
   boost::asio::ip::tcp::acceptor acceptor;
   std::atomic<std::uint16_t> port{0};

@@ -5,6 +5,9 @@
 #include "collector/scheduler.h"
 #include "collector/storage/rrd_writer.h"
 #include "collector/storage/state_writer.h"
+#include "collector/syslog/log_archive.h"
+#include "collector/syslog/log_rules.h"
+#include "collector/syslog/syslog_server.h"
 #include "collector/web/api_handlers.h"
 #include "collector/web/http_server.h"
 #include "collector/web/prometheus_text.h"
@@ -153,6 +156,95 @@ void ServerMetrics(PrometheusText& out, const HttpServer& server) {
          D(s.active_connections.load()));
 }
 
+void SyslogMetrics(PrometheusText& out, const syslog::SyslogServer& server) {
+  struct Counter {
+    const char* name;
+    const char* help;
+    std::atomic<std::uint64_t> syslog::ListenerStats::*field;
+  };
+  static constexpr Counter kCounters[] = {
+      {"groundstation_syslog_messages_received_total", "Syslog messages received.",
+       &syslog::ListenerStats::received},
+      {"groundstation_syslog_messages_parsed_total", "Messages parsed as RFC 5424 or RFC 3164.",
+       &syslog::ListenerStats::parsed},
+      {"groundstation_syslog_messages_unparsed_total",
+       "Messages that could not be parsed (kept whole, flagged).",
+       &syslog::ListenerStats::unparsed},
+      {"groundstation_syslog_messages_truncated_total", "Messages cut at syslog.max_message_size.",
+       &syslog::ListenerStats::truncated},
+      {"groundstation_syslog_bytes_received_total", "Bytes received.",
+       &syslog::ListenerStats::bytes},
+      {"groundstation_syslog_connections_total", "TCP/TLS connections accepted.",
+       &syslog::ListenerStats::connections},
+      {"groundstation_syslog_connections_rejected_total",
+       "Connections closed at once: over syslog.max_connections.",
+       &syslog::ListenerStats::connections_rejected},
+      {"groundstation_syslog_framing_errors_total",
+       "Connections closed on a bogus RFC 6587 octet count.",
+       &syslog::ListenerStats::framing_errors},
+      {"groundstation_syslog_tls_failures_total",
+       "TLS handshakes that failed or clients not allowed.", &syslog::ListenerStats::tls_failures},
+      {"groundstation_syslog_reader_paused_total",
+       "Times a TCP/TLS reader waited for space in the archive queue.",
+       &syslog::ListenerStats::paused},
+  };
+  for (const Counter& c : kCounters) {
+    out.Family(c.name, c.help, "counter");
+    for (const auto& l : server.listeners()) {
+      out.Sample(c.name, {{"listener", l->url.text}}, D((l->stats.*c.field).load()));
+    }
+  }
+  const char* dropped = "groundstation_syslog_messages_dropped_total";
+  out.Family(dropped,
+             "Messages lost: UDP archive queue full, UDP kernel socket buffer overflow, or held "
+             "by a connection when shutdown could not wait longer.",
+             "counter");
+  for (const auto& l : server.listeners()) {
+    out.Sample(dropped, {{"listener", l->url.text}, {"reason", "queue"}},
+               D(l->stats.dropped_queue.load()));
+    out.Sample(dropped, {{"listener", l->url.text}, {"reason", "kernel"}},
+               D(l->stats.dropped_kernel.load()));
+    out.Sample(dropped, {{"listener", l->url.text}, {"reason", "shutdown"}},
+               D(l->stats.dropped_shutdown.load()));
+  }
+  out.Family("groundstation_syslog_connections", "Open TCP/TLS connections.", "gauge");
+  out.Family("groundstation_syslog_udp_receive_buffer_bytes",
+             "SO_RCVBUF of each UDP listener as granted by the kernel.", "gauge");
+  for (const auto& l : server.listeners()) {
+    if (l->url.transport == syslog::ListenUrl::Transport::kUdp) {
+      out.Sample("groundstation_syslog_udp_receive_buffer_bytes", {{"listener", l->url.text}},
+                 D(l->stats.receive_buffer.load()));
+    } else {
+      out.Sample("groundstation_syslog_connections", {{"listener", l->url.text}},
+                 D(l->stats.connections_open.load()));
+    }
+  }
+}
+
+void ArchiveMetrics(PrometheusText& out, const syslog::LogArchive& archive) {
+  const auto& s = archive.stats();
+  Single(out, "groundstation_syslog_archive_written_total", "Log records written to the archive.",
+         "counter", D(s.written.load()));
+  Single(out, "groundstation_syslog_archive_bytes_written_total", "Bytes written to the archive.",
+         "counter", D(s.bytes_written.load()));
+  Single(out, "groundstation_syslog_archive_write_errors_total",
+         "Failed archive opens or writes (retried at the next flush).", "counter",
+         D(s.write_errors.load()));
+  Single(out, "groundstation_syslog_archive_lost_total",
+         "Records given up after archive writes kept failing.", "counter", D(s.lost.load()));
+  Single(out, "groundstation_syslog_archive_queue_bytes",
+         "Message bytes waiting for the archive writer.", "gauge", D(s.queue_bytes.load()));
+  Single(out, "groundstation_syslog_archive_queue_full_total",
+         "Batches refused because the archive queue was full.", "counter",
+         D(s.refused_batches.load()));
+  Single(out, "groundstation_syslog_archive_open_files", "Open archive files.", "gauge",
+         D(s.open_files.load()));
+  Single(out, "groundstation_syslog_archive_files_removed_total",
+         "Day files deleted by syslog.retention.", "counter", D(s.files_removed.load()));
+  Single(out, "groundstation_syslog_archive_files_compressed_total", "Closed days gzipped.",
+         "counter", D(s.files_compressed.load()));
+}
+
 }  // namespace
 
 Response Metrics(const StageView& view) {
@@ -164,6 +256,20 @@ Response Metrics(const StageView& view) {
     if (auto d = view.dispatcher(); d != nullptr) AlertMetrics(out, *d);
   }
   if (view.server != nullptr) ServerMetrics(out, *view.server);
+  if (view.syslog != nullptr) SyslogMetrics(out, *view.syslog);
+  if (view.archive != nullptr) ArchiveMetrics(out, *view.archive);
+  if (view.log_rules) {
+    if (auto rules = view.log_rules(); rules != nullptr) {
+      out.Family("groundstation_log_rule_matches_total", "Log records matched, by rule.",
+                 "counter");
+      out.Family("groundstation_log_rule_alerts_total",
+                 "Times a rule's alert threshold was reached (per host), by rule.", "counter");
+      for (const auto& r : rules->stats()) {
+        out.Sample("groundstation_log_rule_matches_total", {{"rule", r.name}}, D(r.matches));
+        out.Sample("groundstation_log_rule_alerts_total", {{"rule", r.name}}, D(r.alerts));
+      }
+    }
+  }
   if (view.reloads) {
     out.Family("groundstation_config_reloads_total", "Config reloads, by result.", "counter");
     out.Sample("groundstation_config_reloads_total", {{"result", "applied"}}, D(view.reloads()));

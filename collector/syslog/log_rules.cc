@@ -1,0 +1,302 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "collector/syslog/log_rules.h"
+
+#include <hs.h>
+#include <pcre2.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <unordered_set>
+
+#include "collector/config/duration.h"
+#include "collector/syslog/archive_format.h"
+
+namespace gs::collector::syslog {
+
+namespace {
+
+using std::chrono::system_clock;
+
+struct HostState {
+  std::uint64_t minute_count = 0;
+  int idle_minutes = 0;
+  std::deque<system_clock::time_point> window;  // newest alert_count match times
+  std::deque<std::string> lines;                // newest alert_lines matching lines
+  bool firing = false;
+};
+
+struct Rule {
+  LogRuleConfig config;
+  pcre2_code* code = nullptr;
+  bool in_hyperscan = false;
+  std::unordered_set<std::string> hosts;
+  std::unordered_set<std::string> apps;
+  std::uint32_t facility_mask = 0;  // bit f set: facility f allowed; 0: any
+  std::unordered_map<std::string, HostState> states;
+  std::atomic<std::uint64_t> matches{0};
+  std::atomic<std::uint64_t> alerts{0};
+
+  ~Rule() {
+    if (code != nullptr) pcre2_code_free(code);
+  }
+};
+
+std::string PcreError(int code) {
+  std::array<PCRE2_UCHAR, 256> message{};
+  pcre2_get_error_message(code, message.data(), message.size());
+  return reinterpret_cast<const char*>(message.data());
+}
+
+int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long long /*to*/,
+                     unsigned int /*flags*/, void* context) {
+  static_cast<std::vector<char>*>(context)->at(id) = 1;
+  return 0;  // keep scanning: other rules may match too
+}
+
+std::string Line(const LogRecord& r) {
+  std::string line = FormatReceived(r.received);
+  line += ' ';
+  line += r.hostname.empty() ? r.source : r.hostname;
+  line += ' ';
+  line += r.app_name.empty() ? "-" : r.app_name;
+  if (!r.procid.empty()) line += "[" + r.procid + "]";
+  line += ": ";
+  line.append(r.msg, 0, std::min(r.msg.size(), LogRules::kMaxLine));
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return line;
+}
+
+}  // namespace
+
+struct LogRules::Impl {
+  std::vector<std::unique_ptr<Rule>> rules;
+  std::vector<unsigned> hs_ids;  // hyperscan pattern id -> rule index
+  hs_database_t* db = nullptr;
+  hs_scratch_t* scratch = nullptr;
+  pcre2_match_data* match_data = nullptr;
+  std::shared_ptr<const NodeTags> nodes;
+  Sinks sinks;
+  std::vector<char> pass;  // per rule: fields allow it
+  std::vector<char> hit;   // per rule: hyperscan says it may match
+  std::int64_t minute = -1;
+
+  ~Impl() {
+    if (scratch != nullptr) hs_free_scratch(scratch);
+    if (db != nullptr) hs_free_database(db);
+    if (match_data != nullptr) pcre2_match_data_free(match_data);
+  }
+
+  static std::int64_t MinuteOf(system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::minutes>(t.time_since_epoch()).count();
+  }
+
+  bool FieldsAllow(const Rule& rule, const LogRecord& r, const std::string& host) const {
+    const LogRuleConfig& c = rule.config;
+    if (c.max_severity < 7 && (r.severity < 0 || r.severity > c.max_severity)) return false;
+    if (rule.facility_mask != 0 &&
+        (r.facility < 0 || (rule.facility_mask & (1u << r.facility)) == 0)) {
+      return false;
+    }
+    if (!rule.apps.empty() && rule.apps.count(r.app_name) == 0) return false;
+    if (!rule.hosts.empty() && rule.hosts.count(host) == 0) return false;
+    if (c.select) {
+      if (r.node.empty() || nodes == nullptr) return false;
+      const auto it = nodes->find(r.node);
+      if (it == nodes->end() || !c.select->Matches(it->second)) return false;
+    }
+    return true;
+  }
+
+  probes::CheckResult Critical(const Rule& rule, const HostState& st,
+                               system_clock::time_point now) const {
+    probes::CheckResult result;
+    result.state = probes::State::kCritical;
+    result.text = std::to_string(st.window.size()) + " matches of log rule " + rule.config.name +
+                  " within " + FormatDuration(rule.config.alert_window) + " (alert at " +
+                  std::to_string(rule.config.alert_count) + ")";
+    for (const std::string& line : st.lines) {
+      if (!result.long_text.empty()) result.long_text += '\n';
+      result.long_text += line;
+    }
+    result.started = now;
+    return result;
+  }
+
+  void Matched(Rule& rule, std::string host, const LogRecord& r) {
+    ++rule.matches;
+    auto it = rule.states.find(host);
+    if (it == rule.states.end()) {
+      if (rule.states.size() >= kMaxHosts) host = "_other";
+      it = rule.states.try_emplace(host).first;
+    }
+    HostState& st = it->second;
+    ++st.minute_count;
+    const LogRuleConfig& c = rule.config;
+    if (c.alert_count <= 0) return;
+    st.window.push_back(r.received);
+    while (st.window.size() > static_cast<std::size_t>(c.alert_count)) st.window.pop_front();
+    if (c.alert_lines > 0) {
+      st.lines.push_back(Line(r));
+      while (st.lines.size() > static_cast<std::size_t>(c.alert_lines)) st.lines.pop_front();
+    }
+    if (!st.firing && st.window.size() == static_cast<std::size_t>(c.alert_count) &&
+        st.window.back() - st.window.front() <= c.alert_window) {
+      st.firing = true;
+      ++rule.alerts;
+      if (sinks.on_alert) sinks.on_alert(it->first, c.name, Critical(rule, st, r.received));
+    }
+  }
+};
+
+std::string LogRuleCheckName(const std::string& rule) { return "log:" + rule; }
+
+LogRules::LogRules(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LogRules::~LogRules() = default;
+
+Result<std::unique_ptr<LogRules>> LogRules::Create(
+    std::vector<LogRuleConfig> configs, std::shared_ptr<const NodeTags> nodes, Sinks sinks,
+    const std::set<std::pair<std::string, std::string>>& firing) {
+  auto impl = std::make_unique<Impl>();
+  impl->nodes = std::move(nodes);
+  impl->sinks = std::move(sinks);
+  std::vector<const char*> hs_patterns;
+  std::vector<unsigned> hs_flags;
+  std::vector<unsigned> hs_ids;
+  for (LogRuleConfig& c : configs) {
+    auto rule = std::make_unique<Rule>();
+    int code = 0;
+    PCRE2_SIZE offset = 0;
+    rule->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(c.pattern.data()), c.pattern.size(), 0,
+                               &code, &offset, nullptr);
+    if (rule->code == nullptr) {
+      return Fail("log rule " + c.name + ": invalid pattern at offset " + std::to_string(offset) +
+                  ": " + PcreError(code));
+    }
+    (void)pcre2_jit_compile(rule->code, PCRE2_JIT_COMPLETE);
+    rule->hosts.insert(c.hosts.begin(), c.hosts.end());
+    rule->apps.insert(c.app_names.begin(), c.app_names.end());
+    for (int f : c.facilities) rule->facility_mask |= 1u << f;
+    // Hyperscan in prefilter mode accepts a superset of each pattern's matches; a pattern it
+    // cannot parse at all (e.g. with \K or backtracking verbs) is confirmed by PCRE2 alone.
+    hs_database_t* probe = nullptr;
+    hs_compile_error_t* error = nullptr;
+    const unsigned flags = HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
+    if (hs_compile(c.pattern.c_str(), flags, HS_MODE_BLOCK, nullptr, &probe, &error) ==
+        HS_SUCCESS) {
+      hs_free_database(probe);
+      rule->in_hyperscan = true;
+      hs_flags.push_back(flags);
+      hs_ids.push_back(static_cast<unsigned>(impl->rules.size()));
+    } else {
+      hs_free_compile_error(error);
+    }
+    rule->config = std::move(c);
+    impl->rules.push_back(std::move(rule));
+  }
+  for (const auto& r : impl->rules) {
+    if (r->in_hyperscan) hs_patterns.push_back(r->config.pattern.c_str());
+  }
+  if (!hs_patterns.empty()) {
+    hs_compile_error_t* error = nullptr;
+    if (hs_compile_multi(hs_patterns.data(), hs_flags.data(), hs_ids.data(),
+                         static_cast<unsigned>(hs_patterns.size()), HS_MODE_BLOCK, nullptr,
+                         &impl->db, &error) != HS_SUCCESS ||
+        hs_alloc_scratch(impl->db, &impl->scratch) != HS_SUCCESS) {
+      if (error != nullptr) hs_free_compile_error(error);
+      if (impl->db != nullptr) hs_free_database(impl->db);
+      impl->db = nullptr;
+      for (auto& r : impl->rules) r->in_hyperscan = false;  // PCRE2 for every rule
+    }
+  }
+  impl->match_data = pcre2_match_data_create(1, nullptr);
+  impl->pass.assign(impl->rules.size(), 0);
+  impl->hit.assign(impl->rules.size(), 0);
+  for (const auto& [host, rule_name] : firing) {
+    for (auto& r : impl->rules) {
+      if (r->config.name == rule_name && r->config.alert_count > 0) {
+        r->states[host].firing = true;
+      }
+    }
+  }
+  return std::unique_ptr<LogRules>(new LogRules(std::move(impl)));
+}
+
+void LogRules::Observe(const LogRecord& record) {
+  Impl& m = *impl_;
+  if (m.rules.empty()) return;
+  // The same host identity as the archive's directory (hostname first: behind NAT many
+  // senders share one address); `select` still uses the node the address matched.
+  const std::string host = ArchiveHost(record);
+  bool any = false;
+  for (std::size_t i = 0; i < m.rules.size(); ++i) {
+    m.pass[i] = m.FieldsAllow(*m.rules[i], record, host) ? 1 : 0;
+    any = any || m.pass[i] != 0;
+  }
+  if (!any) return;
+  if (m.db != nullptr) {
+    std::fill(m.hit.begin(), m.hit.end(), 0);
+    hs_scan(m.db, record.msg.data(), static_cast<unsigned>(record.msg.size()), 0, m.scratch,
+            OnHyperscanMatch, &m.hit);
+  }
+  for (std::size_t i = 0; i < m.rules.size(); ++i) {
+    Rule& rule = *m.rules[i];
+    if (m.pass[i] == 0 || (rule.in_hyperscan && m.hit[i] == 0)) continue;
+    const int rc = pcre2_match(rule.code, reinterpret_cast<PCRE2_SPTR>(record.msg.data()),
+                               record.msg.size(), 0, 0, m.match_data, nullptr);
+    if (rc >= 0) m.Matched(rule, host, record);
+  }
+}
+
+void LogRules::Tick(system_clock::time_point now) {
+  Impl& m = *impl_;
+  const std::int64_t minute = Impl::MinuteOf(now);
+  const bool new_minute = m.minute >= 0 && minute > m.minute;
+  const auto minute_end = system_clock::time_point(std::chrono::minutes(minute));
+  for (auto& rule : m.rules) {
+    const LogRuleConfig& c = rule->config;
+    for (auto it = rule->states.begin(); it != rule->states.end();) {
+      HostState& st = it->second;
+      if (new_minute) {
+        if (c.count && m.sinks.on_count) {
+          m.sinks.on_count(it->first, c.name, minute_end, st.minute_count);
+        }
+        st.idle_minutes = st.minute_count == 0 ? st.idle_minutes + 1 : 0;
+        st.minute_count = 0;
+      }
+      if (c.alert_count > 0) {
+        while (!st.window.empty() && st.window.front() < now - c.alert_window) {
+          st.window.pop_front();
+        }
+        if (st.firing && st.window.size() < static_cast<std::size_t>(c.alert_count)) {
+          st.firing = false;
+          probes::CheckResult ok;
+          ok.state = probes::State::kOk;
+          ok.text = "fewer than " + std::to_string(c.alert_count) + " matches of log rule " +
+                    c.name + " within " + FormatDuration(c.alert_window);
+          ok.started = now;
+          if (m.sinks.on_alert) m.sinks.on_alert(it->first, c.name, std::move(ok));
+        }
+      }
+      // A host quiet for an hour is forgotten (its graph then has gaps, as for a dead node).
+      if (!st.firing && st.window.empty() && st.idle_minutes >= 60) {
+        it = rule->states.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  m.minute = minute;
+}
+
+std::vector<LogRules::RuleStats> LogRules::stats() const {
+  std::vector<RuleStats> out;
+  for (const auto& r : impl_->rules) out.push_back({r->config.name, r->matches, r->alerts});
+  return out;
+}
+
+bool LogRules::uses_hyperscan() const { return impl_->db != nullptr; }
+
+}  // namespace gs::collector::syslog

@@ -1,0 +1,400 @@
+#include "collector/syslog/syslog_server.h"
+
+#include <netinet/in.h>
+#include <openssl/x509v3.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cstring>
+#include <functional>
+
+#include "collector/syslog/framing.h"
+#include "collector/syslog/log_archive.h"
+#include "collector/syslog/syslog_parse.h"
+
+namespace gs::collector::syslog {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using asio::ip::tcp;
+using asio::ip::udp;
+using std::chrono::system_clock;
+
+namespace {
+
+constexpr std::size_t kReadBuffer = 64 * 1024;
+constexpr int kUdpBatch = 64;   // datagrams per recvmmsg call
+constexpr int kUdpRounds = 16;  // recvmmsg calls before yielding
+constexpr auto kPauseStep = std::chrono::milliseconds(5);
+constexpr auto kShutdownPatience = std::chrono::seconds(3);
+constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
+
+std::string ErrorText(const ListenUrl& url, const boost::system::error_code& ec) {
+  return url.text + ": " + ec.message();
+}
+
+}  // namespace
+
+struct SyslogServer::Impl {
+  asio::io_context io{1};
+  std::optional<asio::ssl::context> tls;
+  std::vector<std::string> allowed_subjects;
+  std::size_t max_message = kDefaultMaxMessage;
+  int max_connections = 4096;
+  LogArchive* archive = nullptr;
+  std::function<std::shared_ptr<const NodeIndex>()> nodes;
+  bool stopping = false;  // io thread only
+  std::uint64_t next_id = 0;
+  std::unordered_map<std::uint64_t, std::function<void()>> closers;  // io thread only
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::vector<std::unique_ptr<udp::socket>> udp_sockets;
+
+  // Parses one message into the batch.
+  void Emit(std::string_view frame, bool truncated, system_clock::time_point received,
+            const std::string& source, const NodeIndex* index, ListenerStats& stats,
+            std::vector<LogRecord>& batch) {
+    LogRecord& r = batch.emplace_back();
+    ParseSyslog(frame, ParseContext{received, source}, r);
+    r.truncated = truncated;
+    if (index != nullptr) {
+      if (auto it = index->find(source); it != index->end()) r.node = it->second;
+    }
+    ++stats.received;
+    if (r.format == Format::kUnparsed) {
+      ++stats.unparsed;
+    } else {
+      ++stats.parsed;
+    }
+    if (truncated) ++stats.truncated;
+  }
+
+  // Hands `batch` to the archive, waiting while its queue is full (the reader is paused).
+  awaitable<void> Push(std::vector<LogRecord>& batch, ListenerStats& stats) {
+    if (batch.empty() || archive->TryPush(batch)) co_return;
+    ++stats.paused;
+    asio::steady_timer timer(io);
+    const auto give_up = std::chrono::steady_clock::now() + kShutdownPatience;
+    while (!archive->TryPush(batch)) {
+      if (stopping && std::chrono::steady_clock::now() > give_up) {
+        stats.dropped_shutdown += batch.size();
+        batch.clear();
+        co_return;
+      }
+      timer.expires_after(kPauseStep);
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+  }
+
+  template <typename Stream>
+  awaitable<void> ReadStream(Stream& stream, const std::string& source, ListenerStats& stats) {
+    FrameDecoder decoder(max_message);
+    std::vector<char> buffer(kReadBuffer);
+    std::vector<LogRecord> batch;
+    for (;;) {
+      boost::system::error_code ec;
+      const std::size_t n = co_await stream.async_read_some(
+          asio::buffer(buffer), asio::redirect_error(use_awaitable, ec));
+      if (n > 0) {
+        stats.bytes += n;
+        const auto received = system_clock::now();
+        const auto index = nodes();
+        const bool ok =
+            decoder.Feed(std::string_view(buffer.data(), n), [&](std::string_view f, bool t) {
+              Emit(f, t, received, source, index.get(), stats, batch);
+            });
+        if (!ok) {
+          ++stats.framing_errors;
+          co_await Push(batch, stats);
+          co_return;
+        }
+      }
+      if (ec) {
+        const auto index = nodes();
+        decoder.Finish([&](std::string_view f, bool t) {
+          Emit(f, t, system_clock::now(), source, index.get(), stats, batch);
+        });
+        co_await Push(batch, stats);
+        co_return;
+      }
+      co_await Push(batch, stats);
+    }
+  }
+
+  // True when the client's certificate names one of allowed_subjects (CN or SAN DNS).
+  bool ClientAllowed(SSL* ssl) const {
+    if (allowed_subjects.empty()) return true;
+    X509* cert = SSL_get1_peer_certificate(ssl);
+    if (cert == nullptr) return false;
+    bool allowed = false;
+    for (const std::string& name : allowed_subjects) {
+      if (X509_check_host(cert, name.data(), name.size(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+                          nullptr) == 1) {
+        allowed = true;
+        break;
+      }
+    }
+    X509_free(cert);
+    return allowed;
+  }
+
+  awaitable<void> Session(tcp::socket socket, Listener& listener, bool use_tls) {
+    ListenerStats& stats = listener.stats;
+    boost::system::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    const std::string source = ec ? std::string() : peer.address().to_string();
+    socket.set_option(asio::socket_base::keep_alive(true), ec);
+    const std::uint64_t id = next_id++;
+    ++stats.connections_open;
+    if (!use_tls) {
+      closers[id] = [&socket] {
+        boost::system::error_code ignored;
+        socket.shutdown(tcp::socket::shutdown_receive, ignored);
+        socket.close(ignored);
+      };
+      co_await ReadStream(socket, source, stats);
+    } else {
+      asio::ssl::stream<tcp::socket> stream(std::move(socket), *tls);
+      closers[id] = [&stream] {
+        boost::system::error_code ignored;
+        stream.lowest_layer().close(ignored);
+      };
+      asio::steady_timer deadline(io);
+      deadline.expires_after(kHandshakeTimeout);
+      deadline.async_wait([&stream](boost::system::error_code e) {
+        if (!e) {
+          boost::system::error_code ignored;
+          stream.lowest_layer().close(ignored);
+        }
+      });
+      co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                      asio::redirect_error(use_awaitable, ec));
+      deadline.cancel();
+      if (ec || !ClientAllowed(stream.native_handle())) {
+        ++stats.tls_failures;
+      } else {
+        co_await ReadStream(stream, source, stats);
+      }
+    }
+    closers.erase(id);
+    --stats.connections_open;
+  }
+
+  awaitable<void> Accept(tcp::acceptor& acceptor, Listener& listener) {
+    const bool use_tls = listener.url.transport == ListenUrl::Transport::kTls;
+    for (;;) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+      if (stopping || ec == asio::error::operation_aborted) co_return;
+      if (ec) {  // EMFILE and the like: back off a little instead of spinning
+        asio::steady_timer wait(io, std::chrono::milliseconds(50));
+        co_await wait.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
+      }
+      ++listener.stats.connections;
+      if (listener.stats.connections_open.load() >= max_connections) {
+        ++listener.stats.connections_rejected;
+        socket.close(ec);
+        continue;
+      }
+      asio::co_spawn(io, Session(std::move(socket), listener, use_tls), asio::detached);
+    }
+  }
+
+  awaitable<void> ReadUdp(udp::socket& socket, Listener& listener) {
+    ListenerStats& stats = listener.stats;
+    const std::size_t slot = std::min<std::size_t>(max_message, 65535) + 1;
+    std::vector<char> data(slot * kUdpBatch);
+    std::array<mmsghdr, kUdpBatch> msgs{};
+    std::array<iovec, kUdpBatch> iovs{};
+    std::array<sockaddr_storage, kUdpBatch> addrs{};
+    constexpr std::size_t kControl = CMSG_SPACE(sizeof(std::uint32_t));
+    std::vector<char> control(kControl * kUdpBatch);
+    std::vector<LogRecord> batch;
+    sockaddr_storage last_addr{};
+    socklen_t last_len = 0;
+    std::string source;
+    for (;;) {
+      boost::system::error_code ec;
+      co_await socket.async_wait(udp::socket::wait_read, asio::redirect_error(use_awaitable, ec));
+      if (ec || stopping) co_return;
+      const auto index = nodes();
+      for (int round = 0; round < kUdpRounds; ++round) {
+        for (int i = 0; i < kUdpBatch; ++i) {
+          iovs[i] = {data.data() + static_cast<std::size_t>(i) * slot, slot};
+          msgs[i].msg_hdr = {};
+          msgs[i].msg_hdr.msg_name = &addrs[i];
+          msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+          msgs[i].msg_hdr.msg_iov = &iovs[i];
+          msgs[i].msg_hdr.msg_iovlen = 1;
+          msgs[i].msg_hdr.msg_control = control.data() + static_cast<std::size_t>(i) * kControl;
+          msgs[i].msg_hdr.msg_controllen = kControl;
+        }
+        const int n =
+            ::recvmmsg(socket.native_handle(), msgs.data(), kUdpBatch, MSG_DONTWAIT, nullptr);
+        if (n <= 0) break;
+        const auto received = system_clock::now();
+        for (int i = 0; i < n; ++i) {
+          const msghdr& h = msgs[i].msg_hdr;
+          if (h.msg_namelen != last_len || std::memcmp(&addrs[i], &last_addr, h.msg_namelen) != 0) {
+            last_len = h.msg_namelen;
+            std::memcpy(&last_addr, &addrs[i], h.msg_namelen);
+            udp::endpoint from;
+            std::memcpy(from.data(), &addrs[i],
+                        std::min<std::size_t>(h.msg_namelen, from.capacity()));
+            source = from.address().to_string();
+          }
+          for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr;
+               c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
+              std::uint32_t drops = 0;
+              std::memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+              stats.dropped_kernel = drops;  // cumulative for the socket
+            }
+          }
+          std::size_t len = msgs[i].msg_len;
+          bool truncated = (h.msg_flags & MSG_TRUNC) != 0;
+          if (len > max_message) {
+            len = max_message;
+            truncated = true;
+          }
+          stats.bytes += msgs[i].msg_len;
+          Emit(std::string_view(static_cast<const char*>(iovs[i].iov_base), len), truncated,
+               received, source, index.get(), stats, batch);
+        }
+        if (n < kUdpBatch) break;
+      }
+      if (!batch.empty() && !archive->TryPush(batch)) {
+        stats.dropped_queue += batch.size();
+        batch.clear();
+      }
+    }
+  }
+};
+
+SyslogServer::SyslogServer(const SyslogSection& config, LogArchive& archive)
+    : config_(config), archive_(archive), impl_(std::make_shared<Impl>()) {}
+
+SyslogServer::~SyslogServer() { Stop(); }
+
+void SyslogServer::SetNodes(std::shared_ptr<const NodeIndex> nodes) {
+  std::lock_guard lock(nodes_mu_);
+  nodes_ = std::move(nodes);
+}
+
+std::shared_ptr<const NodeIndex> SyslogServer::nodes() const {
+  std::lock_guard lock(nodes_mu_);
+  return nodes_;
+}
+
+Result<void> SyslogServer::Start() {
+  Impl& impl = *impl_;
+  impl.archive = &archive_;
+  impl.max_message = static_cast<std::size_t>(config_.max_message_size);
+  impl.max_connections = config_.max_connections;
+  impl.nodes = [this] { return nodes(); };
+  impl.allowed_subjects = config_.tls.allowed_subjects;
+  for (const std::string& text : config_.listen) {
+    auto url = ParseListenUrl(text);
+    if (!url) return tl::unexpected(url.error());
+    auto listener = std::make_unique<Listener>();
+    listener->url = *url;
+    listeners_.push_back(std::move(listener));
+  }
+  boost::system::error_code ec;
+  for (auto& l : listeners_) {
+    if (l->url.transport != ListenUrl::Transport::kTls || impl.tls) continue;
+    impl.tls.emplace(asio::ssl::context::tls_server);
+    auto& ctx = *impl.tls;
+    ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                    asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    ctx.use_certificate_chain_file(config_.tls.cert_file, ec);
+    if (ec) return Fail("syslog.tls.cert_file " + config_.tls.cert_file + ": " + ec.message());
+    ctx.use_private_key_file(config_.tls.key_file, asio::ssl::context::pem, ec);
+    if (ec) return Fail("syslog.tls.key_file " + config_.tls.key_file + ": " + ec.message());
+    if (!config_.tls.ca_file.empty()) {
+      ctx.load_verify_file(config_.tls.ca_file, ec);
+      if (ec) return Fail("syslog.tls.ca_file " + config_.tls.ca_file + ": " + ec.message());
+    }
+    if (config_.tls.require_client_cert) {
+      ctx.set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+    }
+  }
+  for (auto& l : listeners_) {
+    const ListenUrl& url = l->url;
+    if (url.transport == ListenUrl::Transport::kUdp) {
+      auto socket = std::make_unique<udp::socket>(impl.io);
+      const udp::endpoint endpoint(url.address, url.port);
+      socket->open(endpoint.protocol(), ec);
+      if (ec) return Fail(ErrorText(url, ec));
+      const int fd = socket->native_handle();
+      const int wanted =
+          static_cast<int>(std::min<std::uint64_t>(config_.udp_receive_buffer, INT32_MAX / 2));
+      // Root may exceed net.core.rmem_max; others get what the kernel allows.
+      if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &wanted, sizeof(wanted)) != 0) {
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &wanted, sizeof(wanted));
+      }
+      int granted = 0;
+      socklen_t len = sizeof(granted);
+      ::getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &len);
+      l->stats.receive_buffer = granted;
+      const int one = 1;
+      ::setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+      socket->bind(endpoint, ec);
+      if (ec) return Fail(ErrorText(url, ec));
+      socket->non_blocking(true, ec);
+      l->port = socket->local_endpoint(ec).port();
+      impl.udp_sockets.push_back(std::move(socket));
+    } else {
+      auto acceptor = std::make_unique<tcp::acceptor>(impl.io);
+      const tcp::endpoint endpoint(url.address, url.port);
+      acceptor->open(endpoint.protocol(), ec);
+      if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+      if (!ec) acceptor->bind(endpoint, ec);
+      if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+      if (ec) return Fail(ErrorText(url, ec));
+      l->port = acceptor->local_endpoint(ec).port();
+      impl.acceptors.push_back(std::move(acceptor));
+    }
+  }
+  std::size_t u = 0;
+  std::size_t a = 0;
+  for (auto& l : listeners_) {
+    if (l->url.transport == ListenUrl::Transport::kUdp) {
+      asio::co_spawn(impl.io, impl.ReadUdp(*impl.udp_sockets[u++], *l), asio::detached);
+    } else {
+      asio::co_spawn(impl.io, impl.Accept(*impl.acceptors[a++], *l), asio::detached);
+    }
+  }
+  thread_ = std::thread([impl = impl_] {
+    pthread_setname_np(pthread_self(), "gs-syslog");
+    impl->io.run();
+  });
+  return {};
+}
+
+void SyslogServer::Stop() {
+  if (!thread_.joinable()) return;
+  asio::post(impl_->io, [impl = impl_.get()] {
+    impl->stopping = true;
+    boost::system::error_code ignored;
+    for (auto& a : impl->acceptors) a->close(ignored);
+    for (auto& s : impl->udp_sockets) s->close(ignored);
+    auto closers = impl->closers;  // a closer's session may erase itself meanwhile
+    for (auto& [id, close] : closers) close();
+  });
+  thread_.join();
+}
+
+}  // namespace gs::collector::syslog
