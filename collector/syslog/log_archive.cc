@@ -20,6 +20,7 @@ using std::chrono::system_clock;
 constexpr std::size_t kWriteAt = 256 * 1024;    // a file buffer this big is written at once
 constexpr std::size_t kMaxPending = 8u << 20;   // per file, while writes keep failing
 constexpr std::uint64_t kRecordOverhead = 160;  // queue accounting per record beyond its text
+constexpr std::size_t kMaxSpare = 64;           // record vectors kept for reuse
 constexpr auto kMaintenanceEvery = std::chrono::hours(1);
 constexpr auto kCompressAfter = std::chrono::minutes(10);  // a closed day untouched this long
 
@@ -89,11 +90,13 @@ LogArchive::LogArchive(Options options) : options_(std::move(options)) {
 
 LogArchive::~LogArchive() { Stop(); }
 
-bool LogArchive::TryPush(std::vector<LogRecord>& batch) {
-  if (batch.empty()) return true;
+bool LogArchive::TryPush(std::vector<LogRecord>& batch, std::size_t count) {
+  count = std::min(count, batch.size());
+  if (count == 0) return true;
   std::uint64_t bytes = 0;
-  for (const LogRecord& r : batch)
-    bytes += r.msg.size() + r.structured_data.size() + kRecordOverhead;
+  for (std::size_t i = 0; i < count; ++i) {
+    bytes += batch[i].msg.size() + batch[i].structured_data.size() + kRecordOverhead;
+  }
   {
     std::lock_guard lock(mu_);
     if (stopping_) return false;
@@ -102,11 +105,19 @@ bool LogArchive::TryPush(std::vector<LogRecord>& batch) {
       ++stats_.refused_batches;
       return false;
     }
-    queue_.push_back(Batch{std::move(batch), bytes, ++pushed_seq_});
+    queue_.push_back(Batch{std::move(batch), count, bytes, ++pushed_seq_});
     stats_.queue_bytes += static_cast<std::int64_t>(bytes);
   }
   batch.clear();
   wake_.notify_one();
+  return true;
+}
+
+bool LogArchive::TakeSpare(std::vector<LogRecord>& out) {
+  std::lock_guard lock(spare_mu_);
+  if (spare_.empty()) return false;
+  out = std::move(spare_.back());
+  spare_.pop_back();
   return true;
 }
 
@@ -162,12 +173,14 @@ void LogArchive::WriterLoop() {
       observer = observer_;
     }
     for (Batch& batch : work) {
-      for (const LogRecord& record : batch.records) {
-        if (observer) observer->Observe(record);
-        Append(record);
+      for (std::size_t i = 0; i < batch.count; ++i) {
+        if (observer) observer->Observe(batch.records[i]);
+        Append(batch.records[i]);
       }
       stats_.queue_bytes -= static_cast<std::int64_t>(batch.bytes);
       appended_seq = batch.seq;
+      std::lock_guard lock(spare_mu_);
+      if (spare_.size() < kMaxSpare) spare_.push_back(std::move(batch.records));
     }
     const auto now = steady_clock::now();
     if (now >= next_tick) {
@@ -195,13 +208,15 @@ void LogArchive::WriterLoop() {
 }
 
 LogArchive::OpenFile* LogArchive::FileFor(const std::string& host, std::int64_t day) {
+  if (last_file_ != nullptr && day == last_day_ && host == last_file_host_) return last_file_;
+  last_day_ = day;
+  last_file_host_ = host;
   std::string key = host;
   key += '/';
   key += std::to_string(day);
-  if (last_file_ != nullptr && key == last_key_) return last_file_;
   if (auto it = files_.find(key); it != files_.end()) {
-    last_key_ = std::move(key);
     last_file_ = it->second.get();
+    last_file_->last_used = steady_clock::now();
     return last_file_;
   }
   if (files_.size() >= options_.max_open_files) {
@@ -216,16 +231,23 @@ LogArchive::OpenFile* LogArchive::FileFor(const std::string& host, std::int64_t 
   auto file = std::make_unique<OpenFile>();
   file->path = options_.root / host / (DayName(day) + ".log");
   file->day = day;
+  file->last_used = steady_clock::now();
   last_file_ = file.get();
-  files_.emplace(key, std::move(file));
-  last_key_ = std::move(key);
+  files_.emplace(std::move(key), std::move(file));
   stats_.open_files = static_cast<std::int64_t>(files_.size());
   return last_file_;
 }
 
 void LogArchive::Append(const LogRecord& record) {
-  OpenFile* file = FileFor(ArchiveHost(record), DayIndex(record.received));
-  file->last_used = steady_clock::now();
+  // Consecutive records mostly come from the same sender: reuse its directory name.
+  const std::string& name = !record.hostname.empty() ? record.hostname
+                            : !record.node.empty()   ? record.node
+                                                     : record.source;
+  if (name != last_name_ || last_host_.empty()) {
+    last_name_ = name;
+    last_host_ = ArchiveHost(record);
+  }
+  OpenFile* file = FileFor(last_host_, DayIndex(record.received));
   if (file->buffer.size() > kMaxPending) {  // writes have failed for a while: give up on it
     stats_.lost += file->pending_records;
     file->buffer.clear();
@@ -261,6 +283,7 @@ bool LogArchive::WriteFile(OpenFile& file) {
   }
   stats_.bytes_written += done;
   stats_.written += file.pending_records;
+  file.last_used = steady_clock::now();
   file.pending_records = 0;
   file.buffer.clear();
   return true;

@@ -67,7 +67,14 @@ class LogArchive {
 
   // Takes the records of `batch` (leaving it empty) unless the queue is full: then returns
   // false and leaves `batch` untouched. Never blocks.
-  bool TryPush(std::vector<LogRecord>& batch);
+  bool TryPush(std::vector<LogRecord>& batch) { return TryPush(batch, batch.size()); }
+  // The same for the first `count` records of `batch`; the rest travel along unwritten and
+  // come back through TakeSpare (so a reused vector never has to shrink).
+  bool TryPush(std::vector<LogRecord>& batch, std::size_t count);
+
+  // A vector of written records handed back for reuse (their strings keep their capacity, so
+  // the next batch parses without allocating); false when none is spare. Any thread.
+  bool TakeSpare(std::vector<LogRecord>& out);
 
   // Waits until every record pushed before the call is in its file (write(2) done), at most
   // `timeout`; false on timeout. For read-your-writes in search.
@@ -89,6 +96,7 @@ class LogArchive {
   struct OpenFile;
   struct Batch {
     std::vector<LogRecord> records;
+    std::size_t count = 0;  // records[0, count) are to be written
     std::uint64_t bytes = 0;
     std::uint64_t seq = 0;
   };
@@ -113,11 +121,16 @@ class LogArchive {
   bool flush_requested_ = false;              // guarded by mu_
   bool stopping_ = false;                     // guarded by mu_
   std::shared_ptr<RecordObserver> observer_;  // guarded by mu_
+  std::mutex spare_mu_;
+  std::vector<std::vector<LogRecord>> spare_;  // guarded by spare_mu_
 
   // Writer thread only.
   std::unordered_map<std::string, std::unique_ptr<OpenFile>> files_;  // "host/day"
-  std::string last_key_;
-  OpenFile* last_file_ = nullptr;
+  OpenFile* last_file_ = nullptr;  // the file of the previous record
+  std::string last_file_host_;
+  std::int64_t last_day_ = 0;
+  std::string last_name_;  // the previous record's name and its ArchiveHost
+  std::string last_host_;
 
   std::mutex maintenance_mu_;
   std::condition_variable maintenance_wake_;

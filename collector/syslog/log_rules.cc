@@ -18,11 +18,22 @@ namespace {
 
 using std::chrono::system_clock;
 
+// A matching record kept for the alert text; formatted only when an alert fires.
+struct KeptLine {
+  system_clock::time_point received;
+  std::string host;
+  std::string app;
+  std::string procid;
+  std::string msg;  // at most LogRules::kMaxLine bytes
+};
+
 struct HostState {
   std::uint64_t minute_count = 0;
   int idle_minutes = 0;
   std::deque<system_clock::time_point> window;  // newest alert_count match times
-  std::deque<std::string> lines;                // newest alert_lines matching lines
+  std::vector<KeptLine> lines;  // ring of the newest alert_lines matches (capacity reused)
+  std::size_t next_line = 0;    // ring position of the next line to overwrite
+  std::size_t kept = 0;         // lines in the ring
   bool firing = false;
 };
 
@@ -54,18 +65,24 @@ int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long
   return 0;  // keep scanning: other rules may match too
 }
 
-std::string Line(const LogRecord& r) {
-  std::string line = FormatReceived(r.received);
+void Keep(KeptLine& line, const LogRecord& r) {
+  line.received = r.received;
+  line.host.assign(r.hostname.empty() ? r.source : r.hostname);
+  line.app.assign(r.app_name);
+  line.procid.assign(r.procid);
+  line.msg.assign(r.msg, 0, std::min(r.msg.size(), LogRules::kMaxLine));
+}
+
+// "2026-11-22T03:38:33.756198Z web01 sshd[812]: Failed password for root"
+std::string FormatLine(const KeptLine& k) {
+  std::string line = FormatReceived(k.received);
   line += ' ';
-  line += r.hostname.empty() ? r.source : r.hostname;
+  line += k.host;
   line += ' ';
-  line += r.app_name.empty() ? "-" : r.app_name;
-  if (!r.procid.empty()) line += "[" + r.procid + "]";
+  line += k.app.empty() ? "-" : k.app;
+  if (!k.procid.empty()) line += "[" + k.procid + "]";
   line += ": ";
-  line.append(r.msg, 0, std::min(r.msg.size(), LogRules::kMaxLine));
-  for (char& c : line) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
+  for (char c : k.msg) line += (c == '\n' || c == '\r') ? ' ' : c;
   return line;
 }
 
@@ -82,6 +99,8 @@ struct LogRules::Impl {
   std::vector<char> pass;  // per rule: fields allow it
   std::vector<char> hit;   // per rule: hyperscan says it may match
   std::int64_t minute = -1;
+  std::string last_name;  // the previous record's name and its ArchiveHost
+  std::string last_host;
 
   ~Impl() {
     if (scratch != nullptr) hs_free_scratch(scratch);
@@ -117,20 +136,20 @@ struct LogRules::Impl {
     result.text = std::to_string(st.window.size()) + " matches of log rule " + rule.config.name +
                   " within " + FormatDuration(rule.config.alert_window) + " (alert at " +
                   std::to_string(rule.config.alert_count) + ")";
-    for (const std::string& line : st.lines) {
+    const std::size_t ring = st.lines.size();
+    for (std::size_t i = 0; i < st.kept; ++i) {  // oldest first
       if (!result.long_text.empty()) result.long_text += '\n';
-      result.long_text += line;
+      result.long_text += FormatLine(st.lines[(st.next_line + ring - st.kept + i) % ring]);
     }
     result.started = now;
     return result;
   }
 
-  void Matched(Rule& rule, std::string host, const LogRecord& r) {
+  void Matched(Rule& rule, const std::string& host, const LogRecord& r) {
     ++rule.matches;
     auto it = rule.states.find(host);
     if (it == rule.states.end()) {
-      if (rule.states.size() >= kMaxHosts) host = "_other";
-      it = rule.states.try_emplace(host).first;
+      it = rule.states.try_emplace(rule.states.size() >= kMaxHosts ? "_other" : host).first;
     }
     HostState& st = it->second;
     ++st.minute_count;
@@ -139,8 +158,10 @@ struct LogRules::Impl {
     st.window.push_back(r.received);
     while (st.window.size() > static_cast<std::size_t>(c.alert_count)) st.window.pop_front();
     if (c.alert_lines > 0) {
-      st.lines.push_back(Line(r));
-      while (st.lines.size() > static_cast<std::size_t>(c.alert_lines)) st.lines.pop_front();
+      if (st.lines.empty()) st.lines.resize(static_cast<std::size_t>(c.alert_lines));
+      Keep(st.lines[st.next_line], r);
+      st.next_line = (st.next_line + 1) % st.lines.size();
+      st.kept = std::min(st.kept + 1, st.lines.size());
     }
     if (!st.firing && st.window.size() == static_cast<std::size_t>(c.alert_count) &&
         st.window.back() - st.window.front() <= c.alert_window) {
@@ -229,7 +250,15 @@ void LogRules::Observe(const LogRecord& record) {
   if (m.rules.empty()) return;
   // The same host identity as the archive's directory (hostname first: behind NAT many
   // senders share one address); `select` still uses the node the address matched.
-  const std::string host = ArchiveHost(record);
+  // Consecutive records mostly share it, so it is computed once per sender run.
+  const std::string& name = !record.hostname.empty() ? record.hostname
+                            : !record.node.empty()   ? record.node
+                                                     : record.source;
+  if (name != m.last_name || m.last_host.empty()) {
+    m.last_name = name;
+    m.last_host = ArchiveHost(record);
+  }
+  const std::string& host = m.last_host;
   bool any = false;
   for (std::size_t i = 0; i < m.rules.size(); ++i) {
     m.pass[i] = m.FieldsAllow(*m.rules[i], record, host) ? 1 : 0;

@@ -43,6 +43,18 @@ std::string ErrorText(const ListenUrl& url, const boost::system::error_code& ec)
   return url.text + ": " + ec.message();
 }
 
+// The records of one read. Records are reused across reads (ParseSyslog overwrites every
+// field), so parsing a message normally allocates nothing.
+struct Batch {
+  std::vector<LogRecord> records;
+  std::size_t used = 0;
+
+  LogRecord& Next() {
+    if (used == records.size()) records.emplace_back();
+    return records[used++];
+  }
+};
+
 }  // namespace
 
 struct SyslogServer::Impl {
@@ -61,11 +73,11 @@ struct SyslogServer::Impl {
 
   // Parses one message into the batch.
   void Emit(std::string_view frame, bool truncated, system_clock::time_point received,
-            const std::string& source, const NodeIndex* index, ListenerStats& stats,
-            std::vector<LogRecord>& batch) {
-    LogRecord& r = batch.emplace_back();
+            const std::string& source, const NodeIndex* index, ListenerStats& stats, Batch& batch) {
+    LogRecord& r = batch.Next();
     ParseSyslog(frame, ParseContext{received, source}, r);
     r.truncated = truncated;
+    r.node.clear();
     if (index != nullptr) {
       if (auto it = index->find(source); it != index->end()) r.node = it->second;
     }
@@ -78,16 +90,25 @@ struct SyslogServer::Impl {
     if (truncated) ++stats.truncated;
   }
 
+  // Hands the batch's records to the archive; false when its queue is full.
+  bool TryPush(Batch& batch) {
+    if (batch.used == 0) return true;
+    if (!archive->TryPush(batch.records, batch.used)) return false;
+    batch.used = 0;
+    archive->TakeSpare(batch.records);  // reuse written records' strings
+    return true;
+  }
+
   // Hands `batch` to the archive, waiting while its queue is full (the reader is paused).
-  awaitable<void> Push(std::vector<LogRecord>& batch, ListenerStats& stats) {
-    if (batch.empty() || archive->TryPush(batch)) co_return;
+  awaitable<void> Push(Batch& batch, ListenerStats& stats) {
+    if (TryPush(batch)) co_return;
     ++stats.paused;
     asio::steady_timer timer(io);
     const auto give_up = std::chrono::steady_clock::now() + kShutdownPatience;
-    while (!archive->TryPush(batch)) {
+    while (!TryPush(batch)) {
       if (stopping && std::chrono::steady_clock::now() > give_up) {
-        stats.dropped_shutdown += batch.size();
-        batch.clear();
+        stats.dropped_shutdown += batch.used;
+        batch.used = 0;
         co_return;
       }
       timer.expires_after(kPauseStep);
@@ -100,7 +121,7 @@ struct SyslogServer::Impl {
   awaitable<void> ReadStream(Stream& stream, const std::string& source, ListenerStats& stats) {
     FrameDecoder decoder(max_message);
     std::vector<char> buffer(kReadBuffer);
-    std::vector<LogRecord> batch;
+    Batch batch;
     for (;;) {
       boost::system::error_code ec;
       const std::size_t n = co_await stream.async_read_some(
@@ -220,7 +241,7 @@ struct SyslogServer::Impl {
     std::array<sockaddr_storage, kUdpBatch> addrs{};
     constexpr std::size_t kControl = CMSG_SPACE(sizeof(std::uint32_t));
     std::vector<char> control(kControl * kUdpBatch);
-    std::vector<LogRecord> batch;
+    Batch batch;
     sockaddr_storage last_addr{};
     socklen_t last_len = 0;
     std::string source;
@@ -274,9 +295,9 @@ struct SyslogServer::Impl {
         }
         if (n < kUdpBatch) break;
       }
-      if (!batch.empty() && !archive->TryPush(batch)) {
-        stats.dropped_queue += batch.size();
-        batch.clear();
+      if (!TryPush(batch)) {
+        stats.dropped_queue += batch.used;
+        batch.used = 0;  // the records stay allocated for the next read
       }
     }
   }

@@ -259,6 +259,22 @@ TEST_F(SyslogIngestTest, ACleanShutdownWritesEverythingAccepted) {
   EXPECT_EQ(archived, 2000);
 }
 
+TEST_F(SyslogIngestTest, StartedAsRootItBindsThenRunsAsTheConfiguredUser) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (to switch users)";
+  // nobody must be able to reach data_dir: the temp dir itself is 0700.
+  std::filesystem::permissions(dir_.path(), std::filesystem::perms::owner_all |
+                                                std::filesystem::perms::group_exec |
+                                                std::filesystem::perms::others_exec);
+  Start("", "user: nobody\n");
+  const std::string status = ReadFile("/proc/" + std::to_string(daemon_->pid()) + "/status");
+  const auto uid = status.find("\nUid:");
+  ASSERT_NE(uid, std::string::npos);
+  EXPECT_NE(status.substr(uid, 20).find("65534"), std::string::npos) << status.substr(uid, 40);
+  SendTcp(port_, "<13>app: written-as-nobody\n");
+  EXPECT_TRUE(Find("written-as-nobody").is_object()) << ReadFile(dir_ / "gs.err");
+  EXPECT_NE(ReadFile(dir_ / "gs.out").find("running as nobody"), std::string::npos);
+}
+
 TEST_F(SyslogIngestTest, ALogRuleAlertsWithTheLastLinesAndRecovers) {
   const int hook_port = FreePort();
   Process receiver({"/usr/bin/python3", std::string(GS_SOURCE_DIR) + "/tests/support/webhook_rx.py",
