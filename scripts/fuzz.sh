@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (ASan+UBSan) and runs each for N seconds (default 60)
-# on a copy of its seed corpus. Exits non-zero, leaving build-fuzz/art-* behind, on a finding.
+# scripts/fuzz.sh [SECONDS [TARGET...]]: builds the libFuzzer targets (all, or the named ones)
+# with clang (ASan+UBSan) and runs each for SECONDS (default 60) on a copy of its seed corpus.
+# Exits non-zero, leaving build-fuzz/art-* behind, on a finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  mapfile -t targets < <(cd tests/fuzz && ls *_fuzz.cc | sed 's/\.cc$//')
+fi
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DFUZZ=ON -DBUILD_TESTING=ON >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target $(cd tests/fuzz && ls *_fuzz.cc | sed 's/\.cc$//')
-for src in tests/fuzz/*_fuzz.cc; do
-  name=$(basename "$src" .cc)
+cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]}"
+for name in "${targets[@]}"; do
   work=build-fuzz/corpus/$name; mkdir -p "$work"
   cp -n tests/fuzz/corpus/"$name"/* "$work"/ 2>/dev/null || true
   echo "fuzz: $name for ${secs}s"

@@ -12,10 +12,11 @@ BUILD=(cmake ninja-build g++ pkg-config git
 RUN=(curl ca-certificates sqlite3)
 # Syslog peers: syslog-ng-core (loggen, and syslog-ng as a bench receiver), bsdutils (logger),
 # openssl (test certificates), and the shared libraries of rsyslogd. rsyslog itself conflicts
-# with syslog-ng-core, so scripts/fetch-rsyslog.sh unpacks it privately instead.
+# with syslog-ng-core, so scripts/fetch-rsyslog.sh unpacks it privately instead. iproute2: `ss -m`
+# (UDP receive buffers).
 TEST=(nginx-light monitoring-plugins-basic monitoring-plugins-standard socat procps prometheus
   clang libclang-rt-14-dev
-  syslog-ng-core bsdutils openssl libestr0 libfastjson4 liblognorm5)
+  syslog-ng-core bsdutils openssl libestr0 libfastjson4 liblognorm5 iproute2)
 BENCH=(prometheus-blackbox-exporter wrk time bc)
 
 want=("${BUILD[@]}" "${RUN[@]}")
