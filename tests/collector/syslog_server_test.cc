@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "collector/syslog/log_archive.h"
+#include "tests/support/collector_api.h"
 #include "tests/support/peers.h"
 
 namespace gs::collector::syslog {
@@ -43,30 +44,6 @@ class Gate : public RecordObserver {
   bool open_ = false;
 };
 
-int Connect(int port, int type) {
-  const int fd = ::socket(AF_INET, type, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-std::size_t ArchivedLines(const std::filesystem::path& root) {
-  std::size_t n = 0;
-  std::error_code ec;
-  for (const auto& f : std::filesystem::recursive_directory_iterator(root, ec)) {
-    if (!f.is_regular_file()) continue;
-    std::ifstream in(f.path());
-    for (std::string line; std::getline(in, line);) ++n;
-  }
-  return n;
-}
-
 class SyslogServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -95,7 +72,7 @@ class SyslogServerTest : public ::testing::Test {
 
 TEST_F(SyslogServerTest, ATcpSenderWaitsWhileTheArchiveIsBehindAndNothingIsLost) {
   constexpr int kMessages = 40'000;  // ~8 MB: far more than the 1 MiB queue
-  const int fd = Connect(Port(0), SOCK_STREAM);
+  const int fd = test::ConnectLoopback(Port(0), SOCK_STREAM);
   ASSERT_GE(fd, 0);
   std::atomic<int> sent{0};
   std::thread sender([&] {
@@ -127,12 +104,12 @@ TEST_F(SyslogServerTest, ATcpSenderWaitsWhileTheArchiveIsBehindAndNothingIsLost)
   ASSERT_TRUE(test::WaitUntil(
       [&] { return Stats(0).received.load() == static_cast<std::uint64_t>(kMessages); }, 60s));
   ASSERT_TRUE(archive_->Flush(30s));
-  EXPECT_EQ(ArchivedLines(dir_ / "logs"), static_cast<std::size_t>(kMessages));
+  EXPECT_EQ(test::CountLines(dir_ / "logs"), static_cast<std::size_t>(kMessages));
   EXPECT_EQ(Stats(0).dropped_queue.load(), 0u);
 }
 
 TEST_F(SyslogServerTest, UdpDropsAndCountsWhileTheArchiveIsBehind) {
-  const int fd = Connect(Port(1), SOCK_DGRAM);
+  const int fd = test::ConnectLoopback(Port(1), SOCK_DGRAM);
   ASSERT_GE(fd, 0);
   const std::string big(8000, 'u');
   // 1 MiB queue of ~8 KB messages: a few hundred fill it, the rest are dropped and counted.
@@ -154,15 +131,15 @@ TEST_F(SyslogServerTest, UdpDropsAndCountsWhileTheArchiveIsBehind) {
   gate_->Release();
   ASSERT_TRUE(archive_->Flush(30s));
   const std::uint64_t kept = Stats(1).received.load() - Stats(1).dropped_queue.load();
-  EXPECT_EQ(ArchivedLines(dir_ / "logs"), kept);
+  EXPECT_EQ(test::CountLines(dir_ / "logs"), kept);
 }
 
 TEST_F(SyslogServerTest, ConnectionsOverTheLimitAreClosedAndCounted) {
   gate_->Release();
   std::vector<int> fds;
-  for (int i = 0; i < 3; ++i) fds.push_back(Connect(Port(0), SOCK_STREAM));
+  for (int i = 0; i < 3; ++i) fds.push_back(test::ConnectLoopback(Port(0), SOCK_STREAM));
   ASSERT_TRUE(test::WaitUntil([&] { return Stats(0).connections_open.load() == 3; }, 10s));
-  const int extra = Connect(Port(0), SOCK_STREAM);
+  const int extra = test::ConnectLoopback(Port(0), SOCK_STREAM);
   ASSERT_GE(extra, 0);
   char c = 0;
   EXPECT_EQ(::recv(extra, &c, 1, 0), 0);  // closed by the server

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "tests/support/collector_api.h"
 #include "tests/support/peers.h"
 
 namespace gs::test {
@@ -20,40 +21,11 @@ namespace {
 using nlohmann::json;
 constexpr auto kDeadline = std::chrono::seconds(30);
 
-// Sends `bytes` on a fresh TCP connection, then reads until the server closes it or
-// `wait_close` passes; true when the server closed the connection.
-bool SendTcp(int port, const std::string& bytes, std::chrono::milliseconds wait_close = 0ms) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(fd);
-    return false;
-  }
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  bool closed = false;
-  if (wait_close.count() > 0) {
-    timeval tv{static_cast<time_t>(wait_close.count() / 1000),
-               static_cast<suseconds_t>((wait_close.count() % 1000) * 1000)};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    char c = 0;
-    closed = ::recv(fd, &c, 1, 0) == 0;
-  }
-  ::close(fd);
-  return closed;
-}
-
 class SyslogIngestTest : public ::testing::Test {
  protected:
   void Start(const std::string& extra_syslog = "", const std::string& extra_top = "") {
     api_port_ = FreePort();
+    api_ = CollectorApi(api_port_);
     port_ = FreePort();
     const std::string config =
         "data_dir: " + (dir_ / "var").string() + "\n" +
@@ -61,45 +33,8 @@ class SyslogIngestTest : public ::testing::Test {
         "syslog:\n  listen: [\"udp://127.0.0.1:" + std::to_string(port_) +
         "\", \"tcp://127.0.0.1:" + std::to_string(port_) + "\"]\n" + extra_syslog +
         "nodes:\n  - {name: box, address: 127.0.0.1, tags: {role: ground}}\n" + extra_top;
-    ASSERT_TRUE(WriteFile(dir_ / "gs.yaml", config));
-    daemon_ = std::make_unique<Process>(
-        std::vector<std::string>{GS_BINARY, "run", "-c", (dir_ / "gs.yaml").string()},
-        Process::Options{{}, (dir_ / "gs.out").string(), (dir_ / "gs.err").string()});
-    ASSERT_TRUE(daemon_->started());
-    ASSERT_TRUE(WaitUntil([&] { return HttpGet(Url("/healthz")).status == 200; }, kDeadline))
-        << ReadFile(dir_ / "gs.err");
-  }
-
-  [[nodiscard]] std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(api_port_) + path;
-  }
-
-  json Logs(const std::string& query) {
-    auto r = HttpGet(Url("/api/v1/logs?" + query));
-    if (r.status != 200) return json();
-    return json::parse(r.body, nullptr, false);
-  }
-
-  // The record whose msg contains `token`, once it is searchable (null after the deadline).
-  json Find(const std::string& token) {
-    json found;
-    WaitUntil(
-        [&] {
-          json r = Logs("q=" + token);
-          if (!r.is_object() || r["records"].empty()) return false;
-          found = r["records"][0];
-          return true;
-        },
-        kDeadline);
-    return found;
-  }
-
-  // The value of one sample on /metrics (-1 when absent).
-  double Metric(const std::string& name_and_labels) {
-    const std::string body = HttpGet(Url("/metrics")).body;
-    const auto at = body.find("\n" + name_and_labels + " ");
-    if (at == std::string::npos) return -1;
-    return std::stod(body.substr(at + name_and_labels.size() + 2));
+    daemon_ = StartCollector(dir_, config, api_);
+    ASSERT_TRUE(daemon_) << ReadFile(dir_ / "gs.err");
   }
 
   std::string Listener(const char* transport) const {
@@ -114,6 +49,7 @@ class SyslogIngestTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  CollectorApi api_;
   int api_port_ = 0;
   int port_ = 0;
   std::unique_ptr<Process> daemon_;
@@ -132,7 +68,7 @@ TEST_F(SyslogIngestTest, LoggerOverUdpAndTcpIsArchivedSearchableAndCounted) {
   ASSERT_EQ(Logger({"-T", "--octet-count", "--rfc3164", "-t", "oc", "tcp-octet-token"}).exit_code,
             0);
 
-  json r = Find("udp-3164-token");
+  json r = api_.FindLog("udp-3164-token", kDeadline);
   ASSERT_TRUE(r.is_object()) << ReadFile(dir_ / "gs.err");
   EXPECT_EQ(r["app_name"], "app3164");
   EXPECT_EQ(r["facility"], "user");
@@ -142,7 +78,7 @@ TEST_F(SyslogIngestTest, LoggerOverUdpAndTcpIsArchivedSearchableAndCounted) {
   EXPECT_EQ(r["msgid"], nullptr);
   EXPECT_EQ(r["format"], "rfc3164");
 
-  r = Find("udp-5424-token");
+  r = api_.FindLog("udp-5424-token", kDeadline);
   ASSERT_TRUE(r.is_object());
   EXPECT_EQ(r["app_name"], "app5424");
   EXPECT_EQ(r["msgid"], "ID47");
@@ -153,12 +89,12 @@ TEST_F(SyslogIngestTest, LoggerOverUdpAndTcpIsArchivedSearchableAndCounted) {
   EXPECT_EQ(r["format"], "rfc5424");
   const std::string host = r["hostname"];
 
-  EXPECT_EQ(Find("tcp-lf-token")["app_name"], "lf");
-  EXPECT_EQ(Find("tcp-octet-token")["app_name"], "oc");
+  EXPECT_EQ(api_.FindLog("tcp-lf-token", kDeadline)["app_name"], "lf");
+  EXPECT_EQ(api_.FindLog("tcp-octet-token", kDeadline)["app_name"], "oc");
 
   // Filters: host and app; the archive file is where the README says.
-  EXPECT_EQ(Logs("app=lf")["records"].size(), 1u);
-  EXPECT_EQ(Logs("host=" + host)["records"].size(), 4u);
+  EXPECT_EQ(api_.Logs("app=lf")["records"].size(), 1u);
+  EXPECT_EQ(api_.Logs("host=" + host)["records"].size(), 4u);
   char day[16];
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -168,14 +104,14 @@ TEST_F(SyslogIngestTest, LoggerOverUdpAndTcpIsArchivedSearchableAndCounted) {
   EXPECT_NE(archived.find("tcp-octet-token"), std::string::npos) << archived;
 
   // /metrics: per-listener counters.
-  EXPECT_EQ(Metric("groundstation_syslog_messages_received_total" + Listener("udp")), 2);
-  EXPECT_EQ(Metric("groundstation_syslog_messages_received_total" + Listener("tcp")), 2);
-  EXPECT_EQ(Metric("groundstation_syslog_messages_parsed_total" + Listener("udp")), 2);
-  EXPECT_EQ(Metric("groundstation_syslog_connections_total" + Listener("tcp")), 2);
-  EXPECT_GT(Metric("groundstation_syslog_bytes_received_total" + Listener("udp")), 100);
-  EXPECT_GT(Metric("groundstation_syslog_udp_receive_buffer_bytes" + Listener("udp")), 0);
-  EXPECT_TRUE(WaitUntil([&] { return Metric("groundstation_syslog_archive_written_total") == 4; },
-                        kDeadline));
+  EXPECT_EQ(api_.Metric("groundstation_syslog_messages_received_total" + Listener("udp")), 2);
+  EXPECT_EQ(api_.Metric("groundstation_syslog_messages_received_total" + Listener("tcp")), 2);
+  EXPECT_EQ(api_.Metric("groundstation_syslog_messages_parsed_total" + Listener("udp")), 2);
+  EXPECT_EQ(api_.Metric("groundstation_syslog_connections_total" + Listener("tcp")), 2);
+  EXPECT_GT(api_.Metric("groundstation_syslog_bytes_received_total" + Listener("udp")), 100);
+  EXPECT_GT(api_.Metric("groundstation_syslog_udp_receive_buffer_bytes" + Listener("udp")), 0);
+  EXPECT_TRUE(WaitUntil(
+      [&] { return api_.Metric("groundstation_syslog_archive_written_total") == 4; }, kDeadline));
 
   // The command line searches the same archive.
   auto cli = RunCommand(
@@ -191,10 +127,10 @@ TEST_F(SyslogIngestTest, LoggerOverUdpAndTcpIsArchivedSearchableAndCounted) {
       RunCommand({GS_BINARY, "logs", "--data-dir", "/nonexistent", "--since", "bad"}).exit_code, 2);
 
   // The API refuses bad parameters with a reason.
-  auto bad = HttpGet(Url("/api/v1/logs?limit=0"));
+  auto bad = HttpGet(api_.Url("/api/v1/logs?limit=0"));
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("limit"), std::string::npos);
-  EXPECT_EQ(HttpGet(Url("/api/v1/logs?q=(unclosed")).status, 400);
+  EXPECT_EQ(HttpGet(api_.Url("/api/v1/logs?q=(unclosed")).status, 400);
 }
 
 TEST_F(SyslogIngestTest, ABogusOctetCountClosesThatConnectionOnlyAndIsCounted) {
@@ -203,12 +139,12 @@ TEST_F(SyslogIngestTest, ABogusOctetCountClosesThatConnectionOnlyAndIsCounted) {
   const std::string frame = "<13>app: before-bogus";
   EXPECT_TRUE(
       SendTcp(port_, std::to_string(frame.size()) + " " + frame + "12x <13>app: never\n", 10s));
-  EXPECT_TRUE(Find("before-bogus").is_object());
-  EXPECT_EQ(Metric("groundstation_syslog_framing_errors_total" + Listener("tcp")), 1);
-  EXPECT_EQ(Logs("q=never")["records"].size(), 0u);
+  EXPECT_TRUE(api_.FindLog("before-bogus", kDeadline).is_object());
+  EXPECT_EQ(api_.Metric("groundstation_syslog_framing_errors_total" + Listener("tcp")), 1);
+  EXPECT_EQ(api_.Logs("q=never")["records"].size(), 0u);
   // Other connections are unaffected.
   SendTcp(port_, "<13>app: after-bogus\n");
-  EXPECT_TRUE(Find("after-bogus").is_object());
+  EXPECT_TRUE(api_.FindLog("after-bogus", kDeadline).is_object());
   EXPECT_TRUE(daemon_->Running());
 }
 
@@ -216,24 +152,26 @@ TEST_F(SyslogIngestTest, LongMessagesAreTruncatedAndFlaggedNotDropped) {
   Start("  max_message_size: 1KiB\n");
   const std::string big = "<13>app: big-token " + std::string(5000, 'x');
   SendTcp(port_, std::to_string(big.size()) + " " + big + "<13>app: next-token\n");
-  json r = Find("big-token");
+  json r = api_.FindLog("big-token", kDeadline);
   ASSERT_TRUE(r.is_object());
   EXPECT_EQ(r["truncated"], true);
   EXPECT_LE(r["msg"].get<std::string>().size(), 1024u);
-  EXPECT_TRUE(Find("next-token").is_object());  // the stream stayed in sync
-  EXPECT_EQ(Metric("groundstation_syslog_messages_truncated_total" + Listener("tcp")), 1);
+  EXPECT_TRUE(api_.FindLog("next-token", kDeadline).is_object());  // the stream stayed in sync
+  EXPECT_EQ(api_.Metric("groundstation_syslog_messages_truncated_total" + Listener("tcp")), 1);
 }
 
 TEST_F(SyslogIngestTest, GarbageIsKeptWholeWithTheSenderAsHost) {
   Start();
   SendTcp(port_, "no pri here garbage-token\n\xff\xfe binary\n");
-  json r = Find("garbage-token");
+  json r = api_.FindLog("garbage-token", kDeadline);
   ASSERT_TRUE(r.is_object());
   EXPECT_EQ(r["format"], "unparsed");
   EXPECT_EQ(r["msg"], "no pri here garbage-token");
   EXPECT_EQ(r["facility"], nullptr);
   EXPECT_TRUE(WaitUntil(
-      [&] { return Metric("groundstation_syslog_messages_unparsed_total" + Listener("tcp")) == 2; },
+      [&] {
+        return api_.Metric("groundstation_syslog_messages_unparsed_total" + Listener("tcp")) == 2;
+      },
       kDeadline));
 }
 
@@ -244,7 +182,8 @@ TEST_F(SyslogIngestTest, ACleanShutdownWritesEverythingAccepted) {
   SendTcp(port_, lines);
   ASSERT_TRUE(WaitUntil(
       [&] {
-        return Metric("groundstation_syslog_messages_received_total" + Listener("tcp")) == 2000;
+        return api_.Metric("groundstation_syslog_messages_received_total" + Listener("tcp")) ==
+               2000;
       },
       kDeadline));
   daemon_->Kill(SIGTERM);
@@ -271,7 +210,8 @@ TEST_F(SyslogIngestTest, StartedAsRootItBindsThenRunsAsTheConfiguredUser) {
   ASSERT_NE(uid, std::string::npos);
   EXPECT_NE(status.substr(uid, 20).find("65534"), std::string::npos) << status.substr(uid, 40);
   SendTcp(port_, "<13>app: written-as-nobody\n");
-  EXPECT_TRUE(Find("written-as-nobody").is_object()) << ReadFile(dir_ / "gs.err");
+  EXPECT_TRUE(api_.FindLog("written-as-nobody", kDeadline).is_object())
+      << ReadFile(dir_ / "gs.err");
   EXPECT_NE(ReadFile(dir_ / "gs.out").find("running as nobody"), std::string::npos);
 }
 
@@ -307,15 +247,15 @@ TEST_F(SyslogIngestTest, ALogRuleAlertsWithTheLastLinesAndRecovers) {
   EXPECT_NE(output.find("3 matches of log rule ssh_failed"), std::string::npos) << output;
   EXPECT_NE(output.find("Failed password for user3"), std::string::npos) << output;
   EXPECT_EQ(output.find("Failed password for user1"), std::string::npos) << output;  // 2 lines
-  EXPECT_EQ(Metric("groundstation_log_rule_matches_total{rule=\"ssh_failed\"}"), 3);
-  EXPECT_EQ(Metric("groundstation_log_rule_matches_total{rule=\"quiet\"}"), 0);
+  EXPECT_EQ(api_.Metric("groundstation_log_rule_matches_total{rule=\"ssh_failed\"}"), 3);
+  EXPECT_EQ(api_.Metric("groundstation_log_rule_matches_total{rule=\"quiet\"}"), 0);
   // Two seconds later the window holds fewer than three: resolved.
   ASSERT_TRUE(WaitUntil([&] { return std::filesystem::exists(hook(2)); }, kDeadline));
   json resolved = json::parse(ReadFile(hook(2)), nullptr, false);
   EXPECT_EQ(resolved["status"], "resolved");
   EXPECT_EQ(resolved["check"], "log:ssh_failed");
   auto status =
-      json::parse(HttpGet(Url("/api/v1/status?check=log:ssh_failed")).body, nullptr, false);
+      json::parse(HttpGet(api_.Url("/api/v1/status?check=log:ssh_failed")).body, nullptr, false);
   ASSERT_EQ(status["checks"].size(), 1u);
   EXPECT_EQ(status["checks"][0]["state"], "OK");
   EXPECT_EQ(status["checks"][0]["kind"], "log");

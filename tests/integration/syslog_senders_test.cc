@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "tests/support/collector_api.h"
 #include "tests/support/peers.h"
 #include "tests/support/syslog_peers.h"
 
@@ -27,6 +28,7 @@ class SyslogSendersTest : public ::testing::Test {
   // Listeners: udp and tcp on port_, tls on tls_port_ (client certificates from ca.crt).
   void Start(const std::string& allowed_subjects = "[client.example]") {
     api_port_ = FreePort();
+    api_ = CollectorApi(api_port_);
     port_ = FreePort();
     tls_port_ = FreePort();
     const std::string d = dir_.path().string();
@@ -37,61 +39,16 @@ class SyslogSendersTest : public ::testing::Test {
         "\", \"tls://127.0.0.1:" + std::to_string(tls_port_) + "\"]\n" + "  tls: {cert_file: " + d +
         "/server.crt, key_file: " + d + "/server.key, ca_file: " + d +
         "/ca.crt, require_client_cert: true, allowed_subjects: " + allowed_subjects + "}\n";
-    ASSERT_TRUE(WriteFile(dir_ / "gs.yaml", config));
-    daemon_ = std::make_unique<Process>(
-        std::vector<std::string>{GS_BINARY, "run", "-c", (dir_ / "gs.yaml").string()},
-        Process::Options{{}, (dir_ / "gs.out").string(), (dir_ / "gs.err").string()});
-    ASSERT_TRUE(daemon_->started());
-    ASSERT_TRUE(WaitUntil([&] { return HttpGet(Url("/healthz")).status == 200; }, kDeadline))
-        << ReadFile(dir_ / "gs.err");
-  }
-
-  [[nodiscard]] std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(api_port_) + path;
-  }
-
-  json Logs(const std::string& query) {
-    auto r = HttpGet(Url("/api/v1/logs?" + query));
-    return r.status == 200 ? json::parse(r.body, nullptr, false) : json();
-  }
-
-  json Find(const std::string& token) {
-    json found;
-    WaitUntil(
-        [&] {
-          json r = Logs("q=" + token);
-          if (!r.is_object() || r["records"].empty()) return false;
-          found = r["records"][0];
-          return true;
-        },
-        kDeadline);
-    return found;
-  }
-
-  double Metric(const std::string& name_and_labels) {
-    const std::string body = HttpGet(Url("/metrics")).body;
-    const auto at = body.find("\n" + name_and_labels + " ");
-    if (at == std::string::npos) return -1;
-    return std::stod(body.substr(at + name_and_labels.size() + 2));
+    daemon_ = StartCollector(dir_, config, api_);
+    ASSERT_TRUE(daemon_) << ReadFile(dir_ / "gs.err");
   }
 
   std::string TlsListener() const {
     return "{listener=\"tls://127.0.0.1:" + std::to_string(tls_port_) + "\"}";
   }
 
-  // Lines in every archive file.
-  std::size_t ArchivedLines() {
-    std::size_t n = 0;
-    std::error_code ec;
-    for (const auto& f : std::filesystem::recursive_directory_iterator(dir_ / "var" / "logs", ec)) {
-      if (!f.is_regular_file()) continue;
-      std::ifstream in(f.path());
-      for (std::string line; std::getline(in, line);) ++n;
-    }
-    return n;
-  }
-
   TempDir dir_;
+  CollectorApi api_;
   int api_port_ = 0;
   int port_ = 0;
   int tls_port_ = 0;
@@ -119,19 +76,21 @@ TEST_P(RsyslogSendersTest, ForwardsOverOctetCountedTcpAndTls) {
                 .exit_code,
             0);
   // Each message arrives twice: once over plain TCP, once over TLS.
-  ASSERT_TRUE(WaitUntil([&] { return Logs("q=token-file")["records"].size() == 2; }, kDeadline))
+  ASSERT_TRUE(
+      WaitUntil([&] { return api_.Logs("q=token-file")["records"].size() == 2; }, kDeadline))
       << ReadFile(rsyslog.log_file()) << ReadFile(dir_ / "gs.err");
-  ASSERT_TRUE(WaitUntil([&] { return Logs("q=token-tcp")["records"].size() == 2; }, kDeadline));
-  json r = Logs("q=token-file")["records"][0];
+  ASSERT_TRUE(
+      WaitUntil([&] { return api_.Logs("q=token-tcp")["records"].size() == 2; }, kDeadline));
+  json r = api_.Logs("q=token-file")["records"][0];
   EXPECT_EQ(r["format"], "rfc5424");
   EXPECT_EQ(r["app_name"], "app");
   EXPECT_EQ(r["facility"], "local0");
   EXPECT_EQ(r["severity"], "warning");
   EXPECT_EQ(r["msg"], "file line via rsyslog token-file");
-  json t = Logs("q=token-tcp")["records"][0];
+  json t = api_.Logs("q=token-tcp")["records"][0];
   EXPECT_EQ(t["app_name"], "viaimtcp");
-  EXPECT_EQ(Metric("groundstation_syslog_messages_received_total" + TlsListener()), 2);
-  EXPECT_EQ(Metric("groundstation_syslog_tls_failures_total" + TlsListener()), 0);
+  EXPECT_EQ(api_.Metric("groundstation_syslog_messages_received_total" + TlsListener()), 2);
+  EXPECT_EQ(api_.Metric("groundstation_syslog_tls_failures_total" + TlsListener()), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Drivers, RsyslogSendersTest, ::testing::Values("gtls", "ossl"),
@@ -150,11 +109,11 @@ TEST_F(SyslogSendersTest, TlsRefusesClientsWithoutAnAllowedCertificate) {
     ASSERT_TRUE(rsyslog.Start()) << rsyslog.error();
     { std::ofstream(rsyslog.append_file(), std::ios::app) << "not allowed token-denied\n"; }
     EXPECT_TRUE(WaitUntil(
-        [&] { return Metric("groundstation_syslog_tls_failures_total" + TlsListener()) >= 1; },
+        [&] { return api_.Metric("groundstation_syslog_tls_failures_total" + TlsListener()) >= 1; },
         kDeadline));
   }
   // The openssl CLI with a certificate from another CA: the handshake itself fails.
-  const auto before = Metric("groundstation_syslog_tls_failures_total" + TlsListener());
+  const auto before = api_.Metric("groundstation_syslog_tls_failures_total" + TlsListener());
   RunCommand({"/bin/sh", "-c",
               "echo '<13>app: rogue token-rogue' | timeout 10 openssl s_client -quiet -no_ign_eof "
               "-connect "
@@ -162,9 +121,11 @@ TEST_F(SyslogSendersTest, TlsRefusesClientsWithoutAnAllowedCertificate) {
                   std::to_string(tls_port_) + " -cert " + (dir_ / "rogue.crt").string() + " -key " +
                   (dir_ / "rogue.key").string() + " -CAfile " + (dir_ / "ca.crt").string()});
   EXPECT_TRUE(WaitUntil(
-      [&] { return Metric("groundstation_syslog_tls_failures_total" + TlsListener()) > before; },
+      [&] {
+        return api_.Metric("groundstation_syslog_tls_failures_total" + TlsListener()) > before;
+      },
       kDeadline));
-  EXPECT_EQ(Logs("q=token-")["records"].size(), 0u);
+  EXPECT_EQ(api_.Logs("q=token-")["records"].size(), 0u);
   EXPECT_TRUE(daemon_->Running());
 }
 
@@ -177,7 +138,7 @@ TEST_F(SyslogSendersTest, TheOpensslClientWithAnAllowedCertificateIsArchived) {
                            std::to_string(tls_port_) + " -cert " + (dir_ / "client.crt").string() +
                            " -key " + (dir_ / "client.key").string() + " -CAfile " +
                            (dir_ / "ca.crt").string()});
-  json found = Find("token-openssl");
+  json found = api_.FindLog("token-openssl", kDeadline);
   ASSERT_TRUE(found.is_object()) << r.err << ReadFile(dir_ / "gs.err");
   EXPECT_EQ(found["app_name"], "app");
 }
@@ -208,10 +169,11 @@ TEST_F(SyslogSendersTest, EveryLoggenMessageIsArchivedAndSearchable) {
     auto sent = RunCommand(argv);
     ASSERT_EQ(sent.exit_code, 0) << run.what << ": " << sent.err;
     expected += kCount;
-    ASSERT_TRUE(WaitUntil([&] { return ArchivedLines() == expected; }, kDeadline))
-        << run.what << ": " << ArchivedLines() << " of " << expected << " archived";
+    ASSERT_TRUE(WaitUntil([&] { return CountLines(dir_ / "var" / "logs") == expected; }, kDeadline))
+        << run.what << ": " << CountLines(dir_ / "var" / "logs") << " of " << expected
+        << " archived";
     // Through the API: this run's messages, each sequence number once.
-    json r = Logs("app=prg00000&limit=10000&q=seq:&since=" + since);
+    json r = api_.Logs("app=prg00000&limit=10000&q=seq:&since=" + since);
     std::set<std::string> seqs;
     for (const json& rec : r["records"]) {
       const std::string msg = rec["msg"];
@@ -220,8 +182,8 @@ TEST_F(SyslogSendersTest, EveryLoggenMessageIsArchivedAndSearchable) {
     }
     EXPECT_EQ(seqs.size(), static_cast<std::size_t>(kCount)) << run.what;
   }
-  EXPECT_EQ(Metric("groundstation_syslog_messages_unparsed_total{listener=\"tcp://127.0.0.1:" +
-                   std::to_string(port_) + "\"}"),
+  EXPECT_EQ(api_.Metric("groundstation_syslog_messages_unparsed_total{listener=\"tcp://127.0.0.1:" +
+                        std::to_string(port_) + "\"}"),
             0);
 }
 
