@@ -1,9 +1,10 @@
 // SyslogServer: the network side of syslog ingest. Owns one io_context and its thread
-// ("gs-syslog") with every listener of the config: UDP (recvmmsg batches, a large receive
-// buffer, kernel drops read through SO_RXQ_OVFL), TCP and TLS (RFC 5425/6587 framing via
-// FrameDecoder). Each read is de-framed and parsed on this thread and handed to the archive
-// as one batch. When the archive's queue is full, TCP/TLS sessions stop reading until it
-// accepts (the sender waits, nothing is lost); UDP drops the batch and counts it.
+// ("gs-syslog") with the TCP and TLS listeners (RFC 5425/6587 framing via FrameDecoder), and
+// a reader thread per UDP listener ("gs-syslog-udp": recvmmsg batches, a large receive
+// buffer, kernel drops read from the socket's drop counter). Each read is de-framed and
+// parsed on its thread and handed to the archive as one batch. When the archive's queue is
+// full, TCP/TLS sessions stop reading until it accepts (the sender waits, nothing is lost);
+// UDP drops the batch and counts it.
 //
 // Kept off the daemon's main io_context so a flood of logs cannot delay checks or the web
 // UI. Thread-safety: Start/Stop from the owner; SetNodes and listeners() from any thread.
@@ -33,7 +34,7 @@ struct ListenerStats {
   std::atomic<std::uint64_t> unparsed{0};          // kept whole, flagged
   std::atomic<std::uint64_t> truncated{0};         // cut at max_message_size
   std::atomic<std::uint64_t> dropped_queue{0};     // UDP messages dropped: archive queue full
-  std::atomic<std::uint64_t> dropped_kernel{0};    // UDP: socket buffer overflows (SO_RXQ_OVFL)
+  std::atomic<std::uint64_t> dropped_kernel{0};    // UDP: socket buffer overflows (sk_drops)
   std::atomic<std::uint64_t> dropped_shutdown{0};  // held by a session when shutdown timed out
   std::atomic<std::uint64_t> bytes{0};
   std::atomic<std::uint64_t> connections{0};  // accepted TCP/TLS connections

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "collector/syslog/log_archive.h"
+#include "collector/syslog/log_search.h"
 #include "tests/support/collector_api.h"
 #include "tests/support/peers.h"
 
@@ -147,6 +148,26 @@ TEST_F(SyslogServerTest, ConnectionsOverTheLimitAreClosedAndCounted) {
   ::close(extra);
   for (int fd : fds) ::close(fd);
   EXPECT_TRUE(test::WaitUntil([&] { return Stats(0).connections_open.load() == 0; }, 10s));
+}
+
+TEST_F(SyslogServerTest, NodesSetWhileTheReadersWaitApplyToTheNextMessage) {
+  gate_->Release();
+  // Give the idle UDP reader a moment to block in recvmmsg (the case this test is about; the
+  // test passes either way, it only catches the bug when the reader already waits).
+  std::this_thread::sleep_for(50ms);
+  server_->SetNodes(std::make_shared<NodeIndex>(NodeIndex{{"127.0.0.1", "box"}}));
+  const int fd = test::ConnectLoopback(Port(1), SOCK_DGRAM);
+  ASSERT_GE(fd, 0);
+  const std::string msg = "<13>app: after-set-nodes";
+  ::send(fd, msg.data(), msg.size(), 0);
+  ::close(fd);
+  test::SendTcp(Port(0), "<13>app: tcp-after-set-nodes\n");
+  ASSERT_TRUE(test::WaitUntil([&] { return Stats(0).received + Stats(1).received == 2; }, 10s));
+  ASSERT_TRUE(archive_->Flush(10s));
+  auto found = SearchLogs(dir_ / "logs", LogQuery{});
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->records.size(), 2u);
+  for (const LogRecord& r : found->records) EXPECT_EQ(r.node, "box") << r.msg;
 }
 
 TEST_F(SyslogServerTest, ABadListenAddressOrBusyPortIsAClearError) {
