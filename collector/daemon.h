@@ -45,6 +45,7 @@ class Daemon {
   void StartHttp();
   Result<void> StartSyslog();
   Result<void> ApplyLogRules(const Config& config);
+  static std::shared_ptr<const syslog::NodeIndex> BuildNodeIndex(const Config& config);
   void OnLogAlert(const std::string& host, const std::string& rule, probes::CheckResult result);
   Result<void> DropPrivileges() const;
   void ApplyConfig(std::shared_ptr<const Config> config);
