@@ -295,6 +295,29 @@ std::string ArchiveHost(const LogRecord& record) {
   return SanitizeName(lower);
 }
 
+std::int64_t ArchiveDayIndex(system_clock::time_point t) {
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  return s >= 0 ? s / 86400 : (s - 86399) / 86400;
+}
+
+std::int64_t ArchiveDayOfFile(const std::string& name) {
+  if (!name.ends_with(".log") && !name.ends_with(".log.gz")) return -1;
+  system_clock::time_point t;
+  if (name.size() < 10 || !ParseReceived(name.substr(0, 10) + "T00:00:00Z", t)) return -1;
+  return ArchiveDayIndex(t);
+}
+
+const std::string& ArchiveHostCache::Get(const LogRecord& record) {
+  const std::string& name = !record.hostname.empty() ? record.hostname
+                            : !record.node.empty()   ? record.node
+                                                     : record.source;
+  if (name != name_ || host_.empty()) {
+    name_ = name;
+    host_ = ArchiveHost(record);
+  }
+  return host_;
+}
+
 std::string ArchiveDay(system_clock::time_point t) {
   std::string out;
   AppendReceived(t, out);

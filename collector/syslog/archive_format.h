@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -36,5 +37,23 @@ std::string ArchiveHost(const LogRecord& record);
 
 // "2026-11-22": the UTC day a record received at `t` is filed under.
 std::string ArchiveDay(std::chrono::system_clock::time_point t);
+
+// The same day as a number (days since 1970-01-01, UTC).
+std::int64_t ArchiveDayIndex(std::chrono::system_clock::time_point t);
+
+// The day of an archive file's name, "2026-11-22.log" or "2026-11-22.log.gz"; -1 for any
+// other name.
+std::int64_t ArchiveDayOfFile(const std::string& name);
+
+// ArchiveHost for a stream of records, computed again only when the sender's name changes
+// (consecutive records mostly come from the same sender). One per thread.
+class ArchiveHostCache {
+ public:
+  const std::string& Get(const LogRecord& record);
+
+ private:
+  std::string name_;  // the last record's hostname, node or source
+  std::string host_;  // its ArchiveHost
+};
 
 }  // namespace gs::collector::syslog

@@ -28,21 +28,8 @@ constexpr std::size_t kMaxSpareRecords = 2048;  // bigger vectors are freed, not
 constexpr auto kMaintenanceEvery = std::chrono::hours(1);
 constexpr auto kCompressAfter = std::chrono::minutes(10);  // a closed day untouched this long
 
-std::int64_t DayIndex(system_clock::time_point t) {
-  const auto s = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-  return s >= 0 ? s / 86400 : (s - 86399) / 86400;
-}
-
 std::string DayName(std::int64_t day) {
   return ArchiveDay(system_clock::time_point(std::chrono::seconds(day * 86400)));
-}
-
-// "2026-11-22.log" or "2026-11-22.log.gz" -> the day index; -1 for other names.
-std::int64_t DayOfFile(const std::string& name) {
-  if (!name.ends_with(".log") && !name.ends_with(".log.gz")) return -1;
-  system_clock::time_point t;
-  if (name.size() < 10 || !ParseReceived(name.substr(0, 10) + "T00:00:00Z", t)) return -1;
-  return DayIndex(t);
 }
 
 bool Gzip(const std::filesystem::path& from, const std::filesystem::path& to) {
@@ -204,7 +191,7 @@ void LogArchive::WriterLoop() {
     }
     if (flush_now || stop || now >= next_flush) {
       WriteAll();
-      CloseIdle(DayIndex(system_clock::now()));
+      CloseIdle(ArchiveDayIndex(system_clock::now()));
       next_flush = now + options_.flush_interval;
       {
         std::lock_guard lock(mu_);
@@ -258,15 +245,7 @@ LogArchive::OpenFile* LogArchive::FileFor(const std::string& host, std::int64_t 
 }
 
 void LogArchive::Append(const LogRecord& record) {
-  // Consecutive records mostly come from the same sender: reuse its directory name.
-  const std::string& name = !record.hostname.empty() ? record.hostname
-                            : !record.node.empty()   ? record.node
-                                                     : record.source;
-  if (name != last_name_ || last_host_.empty()) {
-    last_name_ = name;
-    last_host_ = ArchiveHost(record);
-  }
-  OpenFile* file = FileFor(last_host_, DayIndex(record.received));
+  OpenFile* file = FileFor(hosts_.Get(record), ArchiveDayIndex(record.received));
   if (file->buffer.size() > kMaxPending) {  // writes have failed for a while: give up on it
     stats_.lost += file->pending_records;
     file->buffer.clear();
@@ -339,7 +318,7 @@ void LogArchive::MaintenanceLoop() {
 
 void LogArchive::RunMaintenance() {
   namespace fs = std::filesystem;
-  const std::int64_t today = DayIndex(system_clock::now());
+  const std::int64_t today = ArchiveDayIndex(system_clock::now());
   const auto keep_days = std::max<std::int64_t>(
       1, std::chrono::duration_cast<std::chrono::hours>(options_.retention).count() / 24);
   std::error_code ec;
@@ -352,7 +331,7 @@ void LogArchive::RunMaintenance() {
     }
     for (const fs::path& path : files) {
       const std::string name = path.filename().string();
-      const std::int64_t day = DayOfFile(name);
+      const std::int64_t day = ArchiveDayOfFile(name);
       if (day < 0) continue;
       if (day <= today - keep_days) {
         if (fs::remove(path, ec)) {

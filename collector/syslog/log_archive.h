@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "collector/syslog/archive_format.h"
 #include "collector/syslog/log_record.h"
 
 namespace gs::collector::syslog {
@@ -129,8 +130,7 @@ class LogArchive {
   OpenFile* last_file_ = nullptr;  // the file of the previous record
   std::string last_file_host_;
   std::int64_t last_day_ = 0;
-  std::string last_name_;  // the previous record's name and its ArchiveHost
-  std::string last_host_;
+  ArchiveHostCache hosts_;
 
   std::mutex maintenance_mu_;
   std::condition_variable maintenance_wake_;

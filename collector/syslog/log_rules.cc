@@ -99,8 +99,7 @@ struct LogRules::Impl {
   std::vector<char> pass;  // per rule: fields allow it
   std::vector<char> hit;   // per rule: hyperscan says it may match
   std::int64_t minute = -1;
-  std::string last_name;  // the previous record's name and its ArchiveHost
-  std::string last_host;
+  ArchiveHostCache hosts;
 
   ~Impl() {
     if (scratch != nullptr) hs_free_scratch(scratch);
@@ -250,15 +249,7 @@ void LogRules::Observe(const LogRecord& record) {
   if (m.rules.empty()) return;
   // The same host identity as the archive's directory (hostname first: behind NAT many
   // senders share one address); `select` still uses the node the address matched.
-  // Consecutive records mostly share it, so it is computed once per sender run.
-  const std::string& name = !record.hostname.empty() ? record.hostname
-                            : !record.node.empty()   ? record.node
-                                                     : record.source;
-  if (name != m.last_name || m.last_host.empty()) {
-    m.last_name = name;
-    m.last_host = ArchiveHost(record);
-  }
-  const std::string& host = m.last_host;
+  const std::string& host = m.hosts.Get(record);
   bool any = false;
   for (std::size_t i = 0; i < m.rules.size(); ++i) {
     m.pass[i] = m.FieldsAllow(*m.rules[i], record, host) ? 1 : 0;

@@ -18,11 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::system_clock;
 
-std::int64_t DayIndex(system_clock::time_point t) {
-  const auto s = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-  return s >= 0 ? s / 86400 : (s - 86399) / 86400;
-}
-
 // RFC 3339 with Z or an offset, a bare date, Unix seconds, or a duration before `now`.
 Result<system_clock::time_point> ParseTimeParam(std::string_view name, std::string_view text,
                                                 system_clock::time_point now) {
@@ -196,22 +191,17 @@ Result<LogSearchResult> SearchLogs(const fs::path& root, const LogQuery& query,
   Scan scan{query, bounds, regex.get(), std::chrono::steady_clock::now() + bounds.max_time, result};
   // day -> files of that day, over the selected hosts.
   std::map<std::int64_t, std::vector<fs::path>, std::greater<>> days;
-  const std::int64_t first = query.since ? DayIndex(*query.since) : INT64_MIN;
-  const std::int64_t last = query.until ? DayIndex(*query.until) : INT64_MAX;
+  const std::int64_t first = query.since ? ArchiveDayIndex(*query.since) : INT64_MIN;
+  const std::int64_t last = query.until ? ArchiveDayIndex(*query.until) : INT64_MAX;
   std::error_code ec;
   for (const fs::directory_entry& host : fs::directory_iterator(root, ec)) {
     if (!host.is_directory(ec)) continue;
     if (!query.host.empty() && host.path().filename() != query.host) continue;
     for (const fs::directory_entry& f : fs::directory_iterator(host.path(), ec)) {
-      const std::string name = f.path().filename().string();
-      if (!name.ends_with(".log") && !name.ends_with(".log.gz")) continue;
-      system_clock::time_point t;
-      if (name.size() < 10 || !ParseReceived(name.substr(0, 10) + "T00:00:00Z", t)) continue;
-      const std::int64_t day = DayIndex(t);
-      if (day >= first && day <= last) days[day].push_back(f.path());
+      const std::int64_t day = ArchiveDayOfFile(f.path().filename().string());
+      if (day >= 0 && day >= first && day <= last) days[day].push_back(f.path());
     }
   }
-  std::vector<LogRecord> newest_first_days;  // filled per day, then prepended
   for (auto& [day, files] : days) {
     std::vector<LogRecord> matches;
     for (const fs::path& path : files) scan.File(path, matches);
