@@ -28,6 +28,9 @@ struct CheckStatus {
   std::chrono::system_clock::time_point last_change{};       // any state change
   std::chrono::system_clock::time_point last_hard_change{};  // since when the HARD state holds
   bool checked = false;                                      // false until the first result arrives
+  // When the last passive result (heartbeat or submitted plugin result) arrived; epoch when
+  // none did. Freshness of passive checks is measured from it, across restarts.
+  std::chrono::system_clock::time_point last_passive{};
   friend bool operator==(const CheckStatus&, const CheckStatus&) = default;
 };
 

@@ -21,8 +21,10 @@ bool CheckEngine::OnResult(const JobSpec& job, const probes::CheckResult& result
   alerts::Transition t =
       alerts::Apply(entry.status, result.state, std::move(output), check.max_attempts, now);
   const bool changed = t.next.state != entry.status.state || t.next.type != entry.status.type ||
-                       t.next.attempt != entry.status.attempt || !entry.status.checked;
+                       t.next.attempt != entry.status.attempt || !entry.status.checked ||
+                       result.passive;
   entry.status = t.next;
+  if (result.passive) entry.status.last_passive = now;
   const auto mono = std::chrono::steady_clock::now();
   if (sinks_.save_state && (changed || mono - entry.saved >= kRefreshSave)) {
     entry.saved = mono;

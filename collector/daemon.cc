@@ -61,7 +61,12 @@ Result<void> Daemon::Open() {
   rrd_ = std::make_unique<RrdWriter>(std::move(rrd));
   alert_worker_ = std::make_unique<Worker>("gs-alerts", kAlertQueue);
   ReplaceDispatcher(*config_);
-  probes_ = std::make_unique<ProbeRegistry>();
+  if (auto ok = LoadApiToken(); !ok) return ok;
+  probes_ = std::make_unique<ProbeRegistry>([this](const JobKey& key) {
+    const auto& entries = engine_->entries();
+    auto it = entries.find(key);
+    return it == entries.end() ? nullptr : &it->second.status;
+  });
   engine_ = std::make_unique<CheckEngine>(CheckEngine::Sinks{
       [this](const JobKey& k, const alerts::CheckStatus& s) {
         state_writer_->Save(k.first, k.second, s);
@@ -221,6 +226,10 @@ void Daemon::Reload() {
     alert_worker_->Post([this, shared] { ReplaceDispatcher(*shared); });
   }
   ApplyConfig(shared);
+  if (auto ok = LoadApiToken(); !ok) {
+    std::fprintf(stderr, "groundstation: keeping the current API token: %s\n",
+                 ok.error().message.c_str());
+  }
   ++reloads_;
   std::fprintf(stderr, "groundstation: reloaded %s: %zu jobs\n", shared->source.c_str(),
                scheduler_->size());

@@ -15,6 +15,7 @@
 #include "alerts/dispatcher.h"
 #include "collector/check_engine.h"
 #include "collector/config/config.h"
+#include "collector/passive.h"
 #include "collector/probe_registry.h"
 #include "collector/scheduler.h"
 #include "collector/storage/rrd_writer.h"
@@ -55,6 +56,10 @@ class Daemon {
   std::vector<JobSpec> BuildJobs(const Config& config) const;
   void ReplaceDispatcher(const Config& config);
   void Record(const JobSpec& job, const probes::CheckResult& result);
+  // Reads (or on first start creates) http.token_file; "" when none is configured.
+  Result<void> LoadApiToken();
+  // POST /api/v1/heartbeat and /api/v1/results: the submission applied to its job.
+  web::Response SubmitPassive(PassiveSubmission submission);
 
   std::shared_ptr<const Config> config_;
   std::filesystem::path config_path_;
@@ -67,6 +72,7 @@ class Daemon {
   std::unique_ptr<Worker> alert_worker_;  // owns every call into the dispatcher's store
   mutable std::mutex dispatcher_mu_;
   std::shared_ptr<alerts::Dispatcher> dispatcher_;  // guarded by dispatcher_mu_
+  std::string api_token_;                           // io_context thread only
   std::unique_ptr<ProbeRegistry> probes_;
   std::unique_ptr<CheckEngine> engine_;
   std::unique_ptr<Scheduler> scheduler_;

@@ -1,7 +1,10 @@
 // The Daemon's HTTP routes (kept apart from daemon.cc so each file stays about one thing).
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "collector/daemon.h"
+#include "collector/web/api_token.h"
+#include "collector/web/passive_handlers.h"
 
 namespace gs::collector {
 
@@ -33,12 +36,60 @@ void Daemon::StartHttp() {
                [view](const web::Request& r) { return web::StatusJson(view, r); });
   http_->RouteBlocking("GET", "/api/v1/logs",
                        [view](const web::Request& r) { return web::LogsJson(view, r); });
+  const web::PassiveApi passive{
+      [this] { return api_token_; },
+      [this](PassiveSubmission s) { return SubmitPassive(std::move(s)); }};
+  http_->RoutePrefix("POST", "/api/v1/heartbeat/",
+                     [passive](const web::Request& r) { return web::HeartbeatPost(passive, r); });
+  http_->Route("POST", "/api/v1/results",
+               [passive](const web::Request& r) { return web::ResultsPost(passive, r); });
   http_->Route("GET", "/metrics", [view](const web::Request&) { return web::Metrics(view); });
   http_->Route("GET", "/", [view](const web::Request&) { return web::StatusPage(view); });
   if (auto ok = http_->Start(); !ok) {
     std::fprintf(stderr, "groundstation: %s\n", ok.error().message.c_str());
     http_.reset();
   }
+}
+
+Result<void> Daemon::LoadApiToken() {
+  if (config_->http.token_file.empty()) {
+    api_token_.clear();
+    return {};
+  }
+  auto token = web::LoadOrCreateToken(config_->http.token_file);
+  if (!token) return Fail("http.token_file: " + token.error().message);
+  api_token_ = std::move(*token);
+  return {};
+}
+
+web::Response Daemon::SubmitPassive(PassiveSubmission submission) {
+  const std::vector<std::string> nodes = scheduler_->NodesOf(submission.check);
+  if (nodes.empty()) return web::JsonError(404, "no check named \"" + submission.check + "\"");
+  if (submission.node.empty()) {
+    if (nodes.size() > 1) {
+      return web::JsonError(400, "check \"" + submission.check + "\" runs on " +
+                                     std::to_string(nodes.size()) + " nodes: give node");
+    }
+    submission.node = nodes.front();
+  }
+  const JobKey key{submission.node, submission.check};
+  if (!scheduler_->Submit(key, submission.result)) {
+    return web::JsonError(
+        404, "check \"" + submission.check + "\" does not run on node \"" + submission.node + "\"");
+  }
+  const auto it = engine_->entries().find(key);
+  nlohmann::json body{{"node", key.first}, {"check", key.second}};
+  if (it != engine_->entries().end()) {
+    const alerts::CheckStatus& st = it->second.status;
+    body["state"] = std::string(probes::ToString(st.state));
+    body["state_type"] = st.type == alerts::StateType::kHard ? "HARD" : "SOFT";
+    body["attempt"] = st.attempt;
+    body["output"] = st.output;
+  }
+  return web::Response{200,
+                       "application/json",
+                       body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                       {}};
 }
 
 }  // namespace gs::collector

@@ -1,7 +1,15 @@
 #include "collector/probe_registry.h"
 
+#include <pthread.h>
+
 #include "collector/config/template.h"
+#include "collector/passive.h"
 #include "probes/disk_probe.h"
+#include "probes/exec_probe.h"
+#include "probes/mysql_probe.h"
+#include "probes/nrpe_probe.h"
+#include "probes/raid_probe.h"
+#include "probes/tcp_probe.h"
 
 namespace gs::collector {
 
@@ -57,9 +65,27 @@ Result<probes::HttpCheckSpec> BuildHttpSpec(const probes::Target& target, const 
   return spec;
 }
 
-ProbeRegistry::ProbeRegistry() : blocking_("gs-blocking", kBlockingQueue) {}
+ProbeRegistry::ProbeRegistry(StatusLookup status)
+    : status_(std::move(status)),
+      blocking_("gs-blocking", kBlockingQueue),
+      net_work_(boost::asio::make_work_guard(net_io_)),
+      net_thread_([this] {
+        pthread_setname_np(pthread_self(), "gs-probes");
+        net_io_.run();
+      }) {
+  for (int i = 0; i < kMysqlThreads; ++i) {
+    mysql_.push_back(std::make_unique<Worker>("gs-mysql", kBlockingQueue / kMysqlThreads));
+  }
+}
 
-ProbeRegistry::~ProbeRegistry() { blocking_.Stop(); }
+ProbeRegistry::~ProbeRegistry() {
+  blocking_.Stop();
+  for (auto& worker : mysql_) worker->Stop();
+  // Runs still in flight are abandoned: their plugins are killed when the loop's handlers go.
+  net_work_.reset();
+  net_io_.stop();
+  net_thread_.join();
+}
 
 bool ProbeRegistry::RunHttp(const JobSpec& job, const HttpCheckOptions& options, Done& done) {
   auto spec = BuildHttpSpec(job.target, *job.check, options);
@@ -70,16 +96,110 @@ bool ProbeRegistry::RunHttp(const JobSpec& job, const HttpCheckOptions& options,
   return http_.Submit(std::move(*spec), std::move(done));
 }
 
+bool ProbeRegistry::RunExec(const JobSpec& job, const ExecCheckOptions& options, Done& done) {
+  probes::ExecSpec spec;
+  for (const std::string& word : options.command) {
+    auto expanded = ExpandTemplate(word, job.target);
+    if (!expanded) {
+      done(UnknownResult(expanded.error().message));
+      return true;
+    }
+    spec.argv.push_back(std::move(*expanded));
+  }
+  spec.timeout = job.check->timeout;
+  spec.max_output = options.output_limit;
+  if (running_plugins_.fetch_add(1) >= kMaxRunningPlugins) {
+    running_plugins_.fetch_sub(1);
+    return false;
+  }
+  probes::StartExec(net_io_, std::move(spec),
+                    [this, done = std::move(done)](probes::CheckResult r) {
+                      running_plugins_.fetch_sub(1);
+                      done(std::move(r));
+                    });
+  return true;
+}
+
+bool ProbeRegistry::RunHeartbeat(const JobSpec& job, const HeartbeatCheckOptions& options,
+                                 Done& done) {
+  const JobKey key{job.target.name, job.check->name};
+  const auto now = std::chrono::system_clock::now();
+  std::chrono::system_clock::time_point since;
+  {
+    std::lock_guard lock(first_seen_mu_);
+    since = first_seen_.try_emplace(key, now).first->second;
+  }
+  const alerts::CheckStatus* status = status_ ? status_(key) : nullptr;
+  done(EvaluateFreshness(status, options.max_age, since, now));
+  return true;
+}
+
+bool ProbeRegistry::RunMysql(const JobSpec& job, const MysqlCheckOptions& options, Done& done) {
+  probes::MysqlCheckSpec spec = options.spec;
+  auto host = ExpandTemplate(spec.host, job.target);
+  if (!host) {
+    done(UnknownResult(host.error().message));
+    return true;
+  }
+  spec.host = std::move(*host);
+  spec.timeout = job.check->timeout;
+  Worker* idle = mysql_.front().get();
+  for (const auto& worker : mysql_) {
+    if (worker->depth() < idle->depth()) idle = worker.get();
+  }
+  return idle->Post(
+      [spec = std::move(spec), done = std::move(done)] { done(probes::RunMysqlCheck(spec)); });
+}
+
+bool ProbeRegistry::RunTcp(const JobSpec& job, const TcpCheckOptions& options, Done& done) {
+  probes::TcpCheckSpec spec = options.spec;
+  for (std::string* field : {&spec.host, &spec.sni}) {
+    auto expanded = ExpandTemplate(*field, job.target);
+    if (!expanded) {
+      done(UnknownResult(expanded.error().message));
+      return true;
+    }
+    *field = std::move(*expanded);
+  }
+  spec.timeout = job.check->timeout;
+  probes::StartTcpCheck(net_io_, std::move(spec), std::move(done));
+  return true;
+}
+
+bool ProbeRegistry::RunNrpe(const JobSpec& job, const NrpeCheckOptions& options, Done& done) {
+  probes::NrpeCheckSpec spec = options.spec;
+  std::vector<std::string*> fields = {&spec.host};
+  for (std::string& arg : spec.args) fields.push_back(&arg);
+  for (std::string* field : fields) {
+    auto expanded = ExpandTemplate(*field, job.target);
+    if (!expanded) {
+      done(UnknownResult(expanded.error().message));
+      return true;
+    }
+    *field = std::move(*expanded);
+  }
+  spec.timeout = job.check->timeout;
+  probes::StartNrpeCheck(net_io_, std::move(spec), std::move(done));
+  return true;
+}
+
 bool ProbeRegistry::Run(const JobSpec& job, Done done) {
   return std::visit(
       Overloaded{
           [&](const HttpCheckOptions& http) { return RunHttp(job, http, done); },
           [&](const DiskCheckOptions& disk) {
-            probes::DiskCheckSpec spec{disk.paths, disk.warn_percent, disk.crit_percent};
-            return blocking_.Post([spec = std::move(spec), done = std::move(done)] {
-              done(probes::RunDiskCheck(spec));
-            });
+            return blocking_.Post(
+                [spec = disk.spec, done = std::move(done)] { done(probes::RunDiskCheck(spec)); });
           },
+          [&](const RaidCheckOptions& raid) {
+            return blocking_.Post(
+                [spec = raid.spec, done = std::move(done)] { done(probes::RunRaidCheck(spec)); });
+          },
+          [&](const ExecCheckOptions& exec) { return RunExec(job, exec, done); },
+          [&](const HeartbeatCheckOptions& hb) { return RunHeartbeat(job, hb, done); },
+          [&](const MysqlCheckOptions& mysql) { return RunMysql(job, mysql, done); },
+          [&](const TcpCheckOptions& tcp) { return RunTcp(job, tcp, done); },
+          [&](const NrpeCheckOptions& nrpe) { return RunNrpe(job, nrpe, done); },
       },
       job.check->options);
 }

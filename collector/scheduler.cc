@@ -109,6 +109,23 @@ bool Scheduler::RunNow(const JobKey& key) {
   return true;
 }
 
+bool Scheduler::Submit(const JobKey& key, const probes::CheckResult& result) {
+  auto it = jobs_.find(key);
+  if (it == jobs_.end() || stopped_) return false;
+  const std::shared_ptr<Job>& job = it->second;
+  ++counters_[job->spec.check->kind].results[std::string(probes::ToString(result.state))];
+  job->retrying = on_result_(job->spec, result);
+  return true;
+}
+
+std::vector<std::string> Scheduler::NodesOf(std::string_view check) const {
+  std::vector<std::string> nodes;
+  for (const auto& [key, job] : jobs_) {
+    if (key.second == check) nodes.push_back(key.first);
+  }
+  return nodes;
+}
+
 void Scheduler::Arm(const std::shared_ptr<Job>& job) {
   job->timer.expires_at(job->due);
   job->timer.async_wait([this, weak = std::weak_ptr<Job>(job)](boost::system::error_code ec) {

@@ -12,14 +12,13 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "collector/probe_registry.h"
 
 namespace gs::collector {
-
-using JobKey = std::pair<std::string, std::string>;  // (node, check)
 
 // Counters per check kind; read and written on the io_context thread only.
 struct KindCounters {
@@ -50,6 +49,14 @@ class Scheduler {
 
   // Moves a job's next run to now (unless it is running). False for an unknown job.
   bool RunNow(const JobKey& key);
+
+  // Applies a result that arrived from outside (a heartbeat, a submitted plugin result) to a
+  // scheduled job as if one of its runs had produced it; its schedule is unchanged. False for
+  // an unknown job.
+  bool Submit(const JobKey& key, const probes::CheckResult& result);
+
+  // The scheduled nodes of the check named `check`, in node order.
+  [[nodiscard]] std::vector<std::string> NodesOf(std::string_view check) const;
 
   // Cancels every timer; results of runs still in flight are dropped.
   void Stop();

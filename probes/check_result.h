@@ -22,6 +22,9 @@ struct CheckResult {
   // Wall-clock time the probe started and how long it ran.
   std::chrono::system_clock::time_point started{};
   std::chrono::nanoseconds duration{0};
+  // Submitted from outside (a heartbeat or a plugin result posted to the API) rather than
+  // produced by one of our probes.
+  bool passive = false;
 };
 
 }  // namespace gs::probes

@@ -93,6 +93,19 @@ std::string FormatPluginLine(std::string_view kind, const CheckResult& result) {
   return out;
 }
 
+std::string FormatPassthrough(const CheckResult& result) {
+  std::string out = result.text;
+  if (!result.perfdata.empty()) {
+    out += " | ";
+    out += FormatPerfdata(result.perfdata);
+  }
+  if (!result.long_text.empty()) {
+    out += '\n';
+    out += result.long_text;
+  }
+  return out;
+}
+
 std::string ToJson(const CheckResult& result) {
   Json perf = Json::array();
   for (const Perfdata& p : result.perfdata) {

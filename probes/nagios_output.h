@@ -16,6 +16,11 @@ namespace gs::probes {
 // no leading "KIND " when `kind` is empty. No trailing newline.
 std::string FormatPluginLine(std::string_view kind, const CheckResult& result);
 
+// A foreign plugin's output as it printed it: "text | perfdata" followed by the long_text
+// lines, with no state prefix (the text already carries the plugin's own, e.g. "DISK OK - ...").
+// What `check exec` and `check nrpe` print, like check_nrpe does. No trailing newline.
+std::string FormatPassthrough(const CheckResult& result);
+
 // {"state": "OK", "exit": 0, "text": ..., "long_text": ..., "perfdata": [{"label", "value",
 // "uom", "warn", "crit", "min", "max"}]} on one line; empty warn/crit and absent min/max are
 // null. Invalid UTF-8 in the text is replaced by U+FFFD (never throws).

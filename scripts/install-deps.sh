@@ -14,7 +14,10 @@ RUN=(curl ca-certificates sqlite3)
 # openssl (test certificates), and the shared libraries of rsyslogd. rsyslog itself conflicts
 # with syslog-ng-core, so scripts/fetch-rsyslog.sh unpacks it privately instead. iproute2: `ss -m`
 # (UDP receive buffers).
+# Probe peers: mariadb-server (primary + replica), nagios-nrpe-server + check_nrpe, and the
+# libraries monitoring-plugins-standard needs without its recommends (check_curl, check_mysql).
 TEST=(nginx-light monitoring-plugins-basic monitoring-plugins-standard socat procps prometheus
+  mariadb-server mariadb-client nagios-nrpe-server nagios-nrpe-plugin liburiparser1 libmariadb3
   clang libclang-rt-14-dev
   syslog-ng-core bsdutils openssl libestr0 libfastjson4 liblognorm5 iproute2)
 BENCH=(prometheus-blackbox-exporter wrk time bc)

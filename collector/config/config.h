@@ -12,9 +12,14 @@
 #include <vector>
 
 #include "alerts/router.h"
+#include "probes/disk_probe.h"
 #include "probes/http_probe.h"
+#include "probes/mysql_probe.h"
+#include "probes/nrpe_probe.h"
+#include "probes/raid_probe.h"
 #include "probes/range.h"
 #include "probes/target.h"
+#include "probes/tcp_probe.h"
 
 namespace gs::collector {
 
@@ -100,12 +105,52 @@ struct HttpCheckOptions {
   friend bool operator==(const HttpCheckOptions&, const HttpCheckOptions&) = default;
 };
 
-// kind: disk. Space used on local mount points, thresholds in percent used.
+// kind: disk. Space and inodes of the collector's own filesystems (nodes run
+// `groundstation check disk` through their NRPE agent).
 struct DiskCheckOptions {
-  std::vector<std::string> paths = {"/"};
-  double warn_percent = 80;
-  double crit_percent = 90;
+  probes::DiskCheckSpec spec;
   friend bool operator==(const DiskCheckOptions&, const DiskCheckOptions&) = default;
+};
+
+// kind: raid. Linux software RAID of the collector's own box, from /proc/mdstat.
+struct RaidCheckOptions {
+  probes::RaidCheckSpec spec;
+  friend bool operator==(const RaidCheckOptions&, const RaidCheckOptions&) = default;
+};
+
+// kind: exec. Any Nagios plugin; each word may hold {address}, {name} and {tag:KEY}.
+struct ExecCheckOptions {
+  std::vector<std::string> command;  // argv; command[0] a path or a name in PATH
+  std::size_t output_limit = 64 * 1024;
+  friend bool operator==(const ExecCheckOptions&, const ExecCheckOptions&) = default;
+};
+
+// kind: heartbeat. Passive: results arrive by POST /api/v1/heartbeat/<check> or
+// /api/v1/results; CRITICAL when none arrived within max_age.
+struct HeartbeatCheckOptions {
+  milliseconds max_age{0};
+  friend bool operator==(const HeartbeatCheckOptions&, const HeartbeatCheckOptions&) = default;
+};
+
+// kind: mysql. host may hold {address}, {name}, {tag:KEY} (default "{address}"); the password
+// only ever comes from credentials_file.
+struct MysqlCheckOptions {
+  probes::MysqlCheckSpec spec;
+  friend bool operator==(const MysqlCheckOptions&, const MysqlCheckOptions&) = default;
+};
+
+// kind: tcp and kind: tls (tls = true). host and sni may hold {address}, {name}, {tag:KEY};
+// host defaults to "{address}".
+struct TcpCheckOptions {
+  probes::TcpCheckSpec spec;
+  friend bool operator==(const TcpCheckOptions&, const TcpCheckOptions&) = default;
+};
+
+// kind: nrpe. host and each of args may hold {address}, {name}, {tag:KEY}; host defaults to
+// "{address}".
+struct NrpeCheckOptions {
+  probes::NrpeCheckSpec spec;
+  friend bool operator==(const NrpeCheckOptions&, const NrpeCheckOptions&) = default;
 };
 
 struct CheckConfig {
@@ -116,7 +161,9 @@ struct CheckConfig {
   milliseconds timeout{10'000};
   int max_attempts = 3;
   milliseconds retry_interval{0};  // 0: same as interval
-  std::variant<HttpCheckOptions, DiskCheckOptions> options;
+  std::variant<HttpCheckOptions, DiskCheckOptions, ExecCheckOptions, HeartbeatCheckOptions,
+               MysqlCheckOptions, TcpCheckOptions, NrpeCheckOptions, RaidCheckOptions>
+      options;
 
   [[nodiscard]] milliseconds effective_retry_interval() const {
     return retry_interval.count() > 0 ? retry_interval : interval;

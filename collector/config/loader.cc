@@ -16,13 +16,14 @@ namespace gs::collector {
 
 using config_parse::ParseCheck;
 using config_parse::ParseSelector;
+using config_parse::Size;
 
 namespace {
 
 constexpr std::string_view kDefaultConfig =
     R"yaml(# groundstation embedded default: the box watches itself.
 data_dir: ./var
-http: {listen: "127.0.0.1:8080"}
+http: {listen: "127.0.0.1:8080", token_file: ./var/api-token}
 syslog:
   listen: ["udp://127.0.0.1:5514", "tcp://127.0.0.1:5514"]
   retention: 30d
@@ -43,8 +44,12 @@ checks:
     kind: disk
     select: {role: groundstation}
     interval: 60s
-    warning: {used_percent: 85}
-    critical: {used_percent: 95}
+    warning: {used_percent: 85, inodes_used_percent: 85}
+    critical: {used_percent: 95, inodes_used_percent: 95}
+  - name: raid
+    kind: raid
+    select: {role: groundstation}
+    interval: 60s
 )yaml";
 
 bool ValidName(std::string_view name) {
@@ -156,23 +161,6 @@ void ParseChecks(YamlWalker& w, const YAML::Node& list, Config& config) {
     auto check = ParseCheck(w, list[i], key);
     if (name && check) config.checks.push_back(std::move(*check));
   }
-}
-
-std::optional<std::uint64_t> Size(YamlWalker& w, const YAML::Node& parent, std::string_view name,
-                                  std::string_view key, std::uint64_t min, std::uint64_t max) {
-  auto text = w.String(parent, name, key);
-  if (!text) return std::nullopt;
-  auto size = ParseSize(*text);
-  if (!size) {
-    w.Error(parent[std::string(name)], KeyPath(key, name), "bad size " + size.error().message);
-    return std::nullopt;
-  }
-  if (*size < min || *size > max) {
-    w.Error(parent[std::string(name)], KeyPath(key, name),
-            "must be between " + std::to_string(min) + " and " + std::to_string(max) + " bytes");
-    return std::nullopt;
-  }
-  return *size;
 }
 
 void ParseSyslogTls(YamlWalker& w, const YAML::Node& n, SyslogTlsConfig& tls) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 
+#include "collector/config/size.h"
 #include "collector/config/template.h"
 
 namespace gs::collector::config_parse {
@@ -23,6 +24,38 @@ std::optional<std::string> RegexError(const std::string& pattern) {
   pcre2_get_error_message(code, message.data(), message.size());
   return "invalid regex \"" + pattern + "\" at offset " + std::to_string(offset) + ": " +
          reinterpret_cast<const char*>(message.data());
+}
+
+std::optional<std::uint64_t> Size(YamlWalker& w, const YAML::Node& parent, std::string_view name,
+                                  std::string_view key, std::uint64_t min, std::uint64_t max) {
+  auto text = w.String(parent, name, key);
+  if (!text) return std::nullopt;
+  auto size = ParseSize(*text);
+  if (!size) {
+    w.Error(parent[std::string(name)], KeyPath(key, name), "bad size " + size.error().message);
+    return std::nullopt;
+  }
+  if (*size < min || *size > max) {
+    w.Error(parent[std::string(name)], KeyPath(key, name),
+            "must be between " + std::to_string(min) + " and " + std::to_string(max) + " bytes");
+    return std::nullopt;
+  }
+  return *size;
+}
+
+void ParseTemplated(YamlWalker& w, const YAML::Node& check, const std::string& key,
+                    std::string_view name, std::string& out) {
+  auto value = w.String(check, name, key);
+  if (!value) return;
+  if (auto ok = ValidateTemplate(*value); !ok) {
+    w.Error(check[std::string(name)], KeyPath(key, name), ok.error().message);
+  }
+  out = *value;
+}
+
+void CheckRegex(YamlWalker& w, const YAML::Node& node, const std::string& key,
+                const std::string& pattern) {
+  if (auto error = RegexError(pattern)) w.Error(node, key, *error);
 }
 
 namespace {
@@ -94,11 +127,6 @@ std::optional<std::vector<probes::StatusRange>> ParseExpectStatus(YamlWalker& w,
   return *ranges;
 }
 
-void CheckRegex(YamlWalker& w, const YAML::Node& node, const std::string& key,
-                const std::string& pattern) {
-  if (auto error = RegexError(pattern)) w.Error(node, key, *error);
-}
-
 // warning/critical: {time: 0.5s, cert_days: 30}
 void ParseHttpThresholds(YamlWalker& w, const YAML::Node& node, const std::string& key,
                          probes::Range& time, std::optional<int>& cert_days) {
@@ -113,17 +141,9 @@ void ParseHttpThresholds(YamlWalker& w, const YAML::Node& node, const std::strin
   cert_days = w.Int(node, "cert_days", key, 0, 100000);
 }
 
-void ParseTemplated(YamlWalker& w, const YAML::Node& check, const std::string& key,
-                    std::string_view name, std::string& out) {
-  auto value = w.String(check, name, key);
-  if (!value) return;
-  if (auto ok = ValidateTemplate(*value); !ok) {
-    w.Error(check[std::string(name)], KeyPath(key, name), ok.error().message);
-  }
-  out = *value;
-}
+}  // namespace
 
-HttpCheckOptions ParseHttp(YamlWalker& w, const YAML::Node& check, const std::string& key) {
+void ParseHttp(YamlWalker& w, const YAML::Node& check, const std::string& key, CheckConfig& out) {
   HttpCheckOptions http;
   ParseTemplated(w, check, key, "url", http.url);
   if (!check["url"].IsDefined()) w.Error(check, KeyPath(key, "url"), "is required for kind http");
@@ -143,35 +163,53 @@ HttpCheckOptions ParseHttp(YamlWalker& w, const YAML::Node& check, const std::st
                       http.cert_warn_days);
   ParseHttpThresholds(w, check["critical"], KeyPath(key, "critical"), http.crit_time,
                       http.cert_crit_days);
-  return http;
+  out.options = std::move(http);
 }
 
-DiskCheckOptions ParseDisk(YamlWalker& w, const YAML::Node& check, const std::string& key) {
-  DiskCheckOptions disk;
-  disk.paths = w.StringList(check, "paths", key).value_or(std::vector<std::string>{});
-  for (const char* level : {"warning", "critical"}) {
-    const std::string path = KeyPath(key, level);
-    if (!w.ExpectMap(check[level], path, {"used_percent"})) continue;
-    if (auto p = w.Number(check[level], "used_percent", path)) {
-      if (*p < 0 || *p > 100) w.Error(check[level]["used_percent"], path, "must be 0..100");
-      (std::string_view(level) == "warning" ? disk.warn_percent : disk.crit_percent) = *p;
+// warning/critical: {used_percent: 90, free: 10GiB, inodes_used_percent: 90}
+void ParseDiskLevel(YamlWalker& w, const YAML::Node& check, const std::string& key, bool warning,
+                    probes::DiskCheckSpec& disk) {
+  const char* level = warning ? "warning" : "critical";
+  const std::string path = KeyPath(key, level);
+  const YAML::Node node = check[level];
+  if (!w.ExpectMap(node, path, {"used_percent", "free", "inodes_used_percent"})) return;
+  for (const char* name : {"used_percent", "inodes_used_percent"}) {
+    auto p = w.Number(node, name, path);
+    if (!p) continue;
+    if (*p < 0 || *p > 100) w.Error(node[name], KeyPath(path, name), "must be 0..100");
+    if (std::string_view(name) == "used_percent") {
+      (warning ? disk.warn_percent : disk.crit_percent) = *p;
+    } else {
+      (warning ? disk.warn_inode_percent : disk.crit_inode_percent) = *p;
     }
   }
-  return disk;
+  if (auto free = Size(w, node, "free", path, 0, std::uint64_t{1} << 62)) {
+    (warning ? disk.warn_free_bytes : disk.crit_free_bytes) = *free;
+  }
 }
 
-std::vector<std::string_view> AllowedCheckKeys(std::string_view kind) {
-  std::vector<std::string_view> keys = {"name",    "kind",         "select",        "interval",
-                                        "timeout", "max_attempts", "retry_interval"};
-  if (kind == "http") {
-    keys.insert(keys.end(),
-                {"url", "method", "headers", "body", "host_header", "sni", "follow_redirects",
-                 "verify_tls", "expect_status", "body_regex", "warning", "critical"});
-  } else if (kind == "disk") {
-    keys.insert(keys.end(), {"paths", "warning", "critical"});
-  }
-  return keys;
+void ParseDisk(YamlWalker& w, const YAML::Node& check, const std::string& key, CheckConfig& out) {
+  probes::DiskCheckSpec disk;
+  disk.paths = w.StringList(check, "paths", key).value_or(std::vector<std::string>{});
+  disk.include_types = w.StringList(check, "include_types", key).value_or(disk.include_types);
+  disk.exclude_types = w.StringList(check, "exclude_types", key).value_or(disk.exclude_types);
+  disk.exclude_paths = w.StringList(check, "exclude_paths", key).value_or(disk.exclude_paths);
+  ParseDiskLevel(w, check, key, true, disk);
+  ParseDiskLevel(w, check, key, false, disk);
+  out.options = DiskCheckOptions{std::move(disk)};
 }
+
+void ParseRaid(YamlWalker& w, const YAML::Node& check, const std::string& key, CheckConfig& out) {
+  probes::RaidCheckSpec raid;
+  raid.mdstat_path = w.String(check, "mdstat", key).value_or(raid.mdstat_path);
+  raid.required_arrays = w.StringList(check, "arrays", key).value_or(raid.required_arrays);
+  out.options = RaidCheckOptions{std::move(raid)};
+}
+
+namespace {
+
+constexpr std::string_view kCommonCheckKeys[] = {
+    "name", "kind", "select", "interval", "timeout", "max_attempts", "retry_interval"};
 
 }  // namespace
 
@@ -214,7 +252,10 @@ std::optional<CheckConfig> ParseCheck(YamlWalker& w, const YAML::Node& node,
     return std::nullopt;
   }
   const std::string kind_text = node["kind"].IsScalar() ? node["kind"].Scalar() : "";
-  if (!w.ExpectMap(node, key, AllowedCheckKeys(kind_text))) return std::nullopt;
+  const CheckKind* kind = FindCheckKind(kind_text);
+  std::vector<std::string_view> allowed(std::begin(kCommonCheckKeys), std::end(kCommonCheckKeys));
+  if (kind != nullptr) allowed.insert(allowed.end(), kind->keys.begin(), kind->keys.end());
+  if (!w.ExpectMap(node, key, allowed)) return std::nullopt;
   const std::size_t errors_before = w.errors().size();
   CheckConfig check;
   check.name = w.String(node, "name", key).value_or("");
@@ -222,6 +263,8 @@ std::optional<CheckConfig> ParseCheck(YamlWalker& w, const YAML::Node& node,
   check.select = ParseSelector(w, node["select"], KeyPath(key, "select")).value_or(check.select);
   check.interval = w.Duration(node, "interval", key).value_or(check.interval);
   check.timeout = w.Duration(node, "timeout", key).value_or(check.timeout);
+  // Passive checks are HARD at once (a missed heartbeat is not retried), like Nagios's.
+  if (kind != nullptr && kind->passive) check.max_attempts = 1;
   check.max_attempts = w.Int(node, "max_attempts", key, 1, 100).value_or(check.max_attempts);
   check.retry_interval = w.Duration(node, "retry_interval", key).value_or(check.retry_interval);
   if (check.interval < std::chrono::seconds(1)) {
@@ -230,14 +273,12 @@ std::optional<CheckConfig> ParseCheck(YamlWalker& w, const YAML::Node& node,
   if (check.timeout <= milliseconds(0)) {
     w.Error(node["timeout"], KeyPath(key, "timeout"), "must be positive");
   }
-  if (check.kind == "http") {
-    check.options = ParseHttp(w, node, key);
-  } else if (check.kind == "disk") {
-    check.options = ParseDisk(w, node, key);
+  if (kind != nullptr) {
+    kind->parse(w, node, key, check);
   } else {
     w.Error(node["kind"].IsDefined() ? node["kind"] : node, KeyPath(key, "kind"),
-            check.kind.empty() ? "is required (http, disk)"
-                               : "unknown check kind \"" + check.kind + "\" (http, disk)");
+            (check.kind.empty() ? "is required (" : "unknown check kind \"" + check.kind + "\" (") +
+                CheckKindNames() + ")");
   }
   if (w.errors().size() != errors_before) return std::nullopt;
   return check;

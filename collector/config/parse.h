@@ -19,4 +19,31 @@ std::optional<std::string> RegexError(const std::string& pattern);
 
 std::optional<CheckConfig> ParseCheck(YamlWalker& w, const YAML::Node& node, std::string_view key);
 
+// A size ("64KiB", "1MB", "4096") between min and max bytes.
+std::optional<std::uint64_t> Size(YamlWalker& w, const YAML::Node& parent, std::string_view name,
+                                  std::string_view key, std::uint64_t min, std::uint64_t max);
+// A string that may hold {address}, {name}, {tag:KEY}; left unchanged in `out` when absent.
+void ParseTemplated(YamlWalker& w, const YAML::Node& check, const std::string& key,
+                    std::string_view name, std::string& out);
+void CheckRegex(YamlWalker& w, const YAML::Node& node, const std::string& key,
+                const std::string& pattern);
+
+// One check kind of the config: its own keys (besides name, kind, select, interval, timeout,
+// max_attempts, retry_interval) and the parser that fills CheckConfig::options.
+struct CheckKind {
+  std::string_view name;
+  std::vector<std::string_view> keys;
+  void (*parse)(YamlWalker& w, const YAML::Node& check, const std::string& key, CheckConfig& out);
+  bool passive = false;  // results arrive through the API; max_attempts defaults to 1
+};
+
+// The registry of check kinds (parse_kinds.cc); nullptr for an unknown name.
+const CheckKind* FindCheckKind(std::string_view name);
+// "http, tcp, tls, ..." for error messages.
+std::string CheckKindNames();
+
+void ParseHttp(YamlWalker& w, const YAML::Node& check, const std::string& key, CheckConfig& out);
+void ParseDisk(YamlWalker& w, const YAML::Node& check, const std::string& key, CheckConfig& out);
+void ParseRaid(YamlWalker& w, const YAML::Node& check, const std::string& key, CheckConfig& out);
+
 }  // namespace gs::collector::config_parse

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
@@ -31,11 +32,17 @@ CREATE INDEX outbox_due ON outbox (next_attempt_ms, seq);
 PRAGMA user_version = 1;
 )sql";
 
+// Version 2: passive checks (heartbeats) remember when their last result arrived.
+constexpr const char kSchemaV2[] = R"sql(
+ALTER TABLE check_state ADD COLUMN last_passive_ms INTEGER NOT NULL DEFAULT 0;
+PRAGMA user_version = 2;
+)sql";
+
 constexpr const char kSaveState[] =
-    "INSERT OR REPLACE INTO check_state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    "INSERT OR REPLACE INTO check_state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 constexpr const char kLoadStates[] =
     "SELECT node, check_name, state, state_type, attempt, output, last_check_ms, "
-    "last_change_ms, last_hard_change_ms, checked FROM check_state";
+    "last_change_ms, last_hard_change_ms, checked, last_passive_ms FROM check_state";
 constexpr const char kRemoveState[] = "DELETE FROM check_state WHERE node = ?1 AND check_name = ?2";
 constexpr const char kAdd[] =
     "INSERT INTO outbox (id, notifier, firing, node, check_name, state, previous_state, output, "
@@ -106,6 +113,7 @@ CheckStatus StatusFromRow(sqlite3_stmt* s) {
   c.last_change = FromMs(Int64(s, 7));
   c.last_hard_change = FromMs(Int64(s, 8));
   c.checked = Int(s, 9) != 0;
+  c.last_passive = FromMs(Int64(s, 10));
   return c;
 }
 
@@ -182,14 +190,18 @@ Result<void> StateDb::Migrate() {
     return Fail("schema version " + std::to_string(version) + " is newer than this program (" +
                 std::to_string(kSchemaVersion) + ")");
   }
-  if (version == kSchemaVersion) return {};
-  // Version 0: a new database. Later versions add steps here, each in its own transaction.
-  if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
-  if (auto r = Exec(kSchemaV1); !r) {
-    (void)Exec("ROLLBACK");
-    return r;
+  // Each step upgrades one version in its own transaction; a new database runs them all.
+  constexpr std::array<const char*, 2> kSteps = {kSchemaV1, kSchemaV2};
+  for (int v = version; v < kSchemaVersion; ++v) {
+    if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
+    if (auto r = Exec(kSteps.at(static_cast<std::size_t>(v))); !r) {
+      (void)Exec("ROLLBACK");
+      return Fail("upgrading the schema to version " + std::to_string(v + 1) + ": " +
+                  r.error().message);
+    }
+    if (auto r = Exec("COMMIT"); !r) return r;
   }
-  return Exec("COMMIT");
+  return {};
 }
 
 Result<void> StateDb::Exec(const char* sql) {
@@ -264,6 +276,7 @@ Result<void> StateDb::SaveLocked(const CheckKey& key, const CheckStatus& c) {
   Bind(*s, 8, ToMs(c.last_change));
   Bind(*s, 9, ToMs(c.last_hard_change));
   Bind(*s, 10, c.checked);
+  Bind(*s, 11, ToMs(c.last_passive));
   return StepDone(*s, "saving check state");
 }
 

@@ -54,7 +54,7 @@ class StateDb : public alerts::OutboxStore {
   Result<std::vector<alerts::Notification>> LoadAll() override;
 
   // The schema version this code writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
  private:
   explicit StateDb(sqlite3* db);

@@ -87,6 +87,16 @@ void QueueMetrics(PrometheusText& out, const StageView& v) {
     const Worker& w = v.probes->blocking_worker();
     out.Sample("groundstation_queue_depth", {{"queue", "blocking_probe"}}, D(w.depth()));
     out.Sample("groundstation_queue_dropped_total", {{"queue", "blocking_probe"}}, D(w.dropped()));
+    double mysql_depth = 0;
+    double mysql_dropped = 0;
+    for (const auto& worker : v.probes->mysql_workers()) {
+      mysql_depth += D(worker->depth());
+      mysql_dropped += D(worker->dropped());
+    }
+    out.Sample("groundstation_queue_depth", {{"queue", "mysql_probe"}}, mysql_depth);
+    out.Sample("groundstation_queue_dropped_total", {{"queue", "mysql_probe"}}, mysql_dropped);
+    Single(out, "groundstation_plugins_running", "Plugins (kind exec) running now.", "gauge",
+           D(v.probes->running_plugins()));
     Single(out, "groundstation_http_probe_in_flight", "HTTP transfers in progress.", "gauge",
            D(h.in_flight.load()));
   }

@@ -78,7 +78,8 @@ TEST(ConfigTest, TheEmbeddedDefaultIsValid) {
   auto r = LoadConfigText(DefaultConfigText(), "default");
   ASSERT_TRUE(r) << r.error().front().ToString();
   EXPECT_EQ(r->data_dir, "./var");
-  EXPECT_EQ(r->checks.size(), 2u);
+  EXPECT_EQ(r->checks.size(), 3u);  // self_http, disk, raid
+  EXPECT_EQ(r->http.token_file, "./var/api-token");
 }
 
 TEST(ConfigTest, AnEmptyFileIsAnEmptyConfig) { EXPECT_TRUE(LoadConfigText("", "empty.yaml")); }

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "probes/disk_probe.h"
-
 namespace gs::probes {
 namespace {
 
@@ -41,32 +39,6 @@ TEST(SelectorTest, AllConditionsMustHold) {
   const Selector s({{"role", Kind::kEquals, {"web"}}, {"env", Kind::kNoneOf, {"production"}}});
   EXPECT_FALSE(s.Matches({{"role", "web"}, {"env", "production"}}));
   EXPECT_TRUE(s.Matches({{"role", "web"}, {"env", "staging"}}));
-}
-
-TEST(DiskProbeTest, RootIsMeasuredWithCheckDiskStylePerfdata) {
-  const CheckResult r = RunDiskCheck(DiskCheckSpec{{"/"}, 100, 100});
-  ASSERT_NE(r.state, State::kUnknown) << r.text;
-  ASSERT_EQ(r.perfdata.size(), 1u);
-  EXPECT_EQ(r.perfdata[0].label, "/");
-  EXPECT_EQ(r.perfdata[0].uom, "B");
-  EXPECT_GT(r.perfdata[0].max.value_or(0), 0);
-  EXPECT_NE(r.text.find("% used"), std::string::npos);
-}
-
-TEST(DiskProbeTest, ThresholdsOfZeroPercentMakeItCritical) {
-  EXPECT_EQ(RunDiskCheck(DiskCheckSpec{{"/"}, 0, 0}).state, State::kCritical);
-}
-
-TEST(DiskProbeTest, AMissingPathIsUnknown) {
-  const CheckResult r = RunDiskCheck(DiskCheckSpec{{"/nonexistent/path"}, 80, 90});
-  EXPECT_EQ(r.state, State::kUnknown);
-  EXPECT_NE(r.text.find("No such file"), std::string::npos);
-}
-
-TEST(DiskProbeTest, EveryLocalFilesystemIsFoundWithoutPseudoOnes) {
-  const auto mounts = LocalMountPoints();
-  EXPECT_FALSE(mounts.empty());
-  for (const auto& m : mounts) EXPECT_FALSE(m.starts_with("/proc")) << m;
 }
 
 }  // namespace

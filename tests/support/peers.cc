@@ -16,17 +16,30 @@ namespace {
 
 constexpr const char* kNginx = "/usr/sbin/nginx";
 
-}  // namespace
-
-HttpResponse HttpGet(const std::string& url) {
-  const CommandResult r =
-      RunCommand({"curl", "-sS", "-k", "-m", "5", "-w", "\n%{http_code}", url}, 10s);
+HttpResponse ParseCurl(const CommandResult& r) {
   HttpResponse response;
   const std::size_t nl = r.out.rfind('\n');
   if (nl == std::string::npos) return response;
   response.status = std::atoi(r.out.c_str() + nl + 1);
   response.body = r.out.substr(0, nl);
   return response;
+}
+
+}  // namespace
+
+HttpResponse HttpGet(const std::string& url) {
+  return ParseCurl(RunCommand({"curl", "-sS", "-k", "-m", "5", "-w", "\n%{http_code}", url}, 10s));
+}
+
+HttpResponse HttpPost(const std::string& url, const std::string& body, const std::string& token) {
+  std::vector<std::string> argv = {
+      "curl", "-sS", "-k", "-m", "5", "-w", "\n%{http_code}", "-X", "POST", "--data-binary", body};
+  if (!token.empty()) {
+    argv.push_back("-H");
+    argv.push_back("Authorization: Bearer " + token);
+  }
+  argv.push_back(url);
+  return ParseCurl(RunCommand(argv, 10s));
 }
 
 Nginx::Nginx(Options options) : options_(options) {

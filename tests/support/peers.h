@@ -99,6 +99,9 @@ struct HttpResponse {
 };
 // GET through the curl CLI (certificates not verified, 5 s timeout).
 HttpResponse HttpGet(const std::string& url);
+// POST `body` through the curl CLI, with "Authorization: Bearer TOKEN" unless `token` is empty.
+HttpResponse HttpPost(const std::string& url, const std::string& body,
+                      const std::string& token = "");
 
 // nginx on 127.0.0.1 with a fixed set of routes:
 //   /health 200 "ok\n", / 200 "hello\n" (static file), /fail 500, /notfound 404,
