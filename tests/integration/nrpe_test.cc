@@ -10,6 +10,7 @@
 
 #include "probes/check_cli_support.h"
 #include "probes/nrpe_probe.h"
+#include "probes/nrpe_tls.h"
 #include "tests/support/nrpe_peer.h"
 #include "tests/support/syslog_peers.h"
 
@@ -200,6 +201,16 @@ TEST_F(NrpeAnonymousDhTest, CallsDoneOnceForEachOfManyConcurrentChecksOnTheIoThr
     EXPECT_TRUE(r.state == State::kOk || r.state == State::kWarning) << r.text;
   }
   for (const auto& id : threads) EXPECT_EQ(id, std::this_thread::get_id());
+}
+
+TEST_F(NrpeAnonymousDhTest, LaterChecksResumeTheTlsSessionInsteadOfAFullHandshake) {
+  const std::uint64_t before = NrpeTlsSessions().resumed();
+  for (int i = 0; i < 3; ++i) {
+    const CheckResult r = Run(Spec("ok"));
+    EXPECT_EQ(r.state, State::kOk) << r.text;
+  }
+  // The first check may be the first with this agent; the later ones resume its session.
+  EXPECT_GE(NrpeTlsSessions().resumed() - before, 2U);
 }
 
 TEST_F(NrpeAnonymousDhTest, ReportsAPlainClientAgainstATlsAgentAsCriticalWithAHint) {
