@@ -24,6 +24,20 @@ struct Overloaded : Ts... {
 
 }  // namespace
 
+namespace {
+
+// Expands {address}, {name} and {tag:KEY} in place in each of `fields`; the first failure.
+Result<void> ExpandFields(const probes::Target& target, const std::vector<std::string*>& fields) {
+  for (std::string* field : fields) {
+    auto expanded = ExpandTemplate(*field, target);
+    if (!expanded) return tl::unexpected(expanded.error());
+    *field = std::move(*expanded);
+  }
+  return {};
+}
+
+}  // namespace
+
 probes::CheckResult UnknownResult(std::string text) {
   probes::CheckResult r;
   r.state = probes::State::kUnknown;
@@ -98,13 +112,12 @@ bool ProbeRegistry::RunHttp(const JobSpec& job, const HttpCheckOptions& options,
 
 bool ProbeRegistry::RunExec(const JobSpec& job, const ExecCheckOptions& options, Done& done) {
   probes::ExecSpec spec;
-  for (const std::string& word : options.command) {
-    auto expanded = ExpandTemplate(word, job.target);
-    if (!expanded) {
-      done(UnknownResult(expanded.error().message));
-      return true;
-    }
-    spec.argv.push_back(std::move(*expanded));
+  spec.argv = options.command;
+  std::vector<std::string*> words;
+  for (std::string& word : spec.argv) words.push_back(&word);
+  if (auto ok = ExpandFields(job.target, words); !ok) {
+    done(UnknownResult(ok.error().message));
+    return true;
   }
   spec.timeout = job.check->timeout;
   spec.max_output = options.output_limit;
@@ -136,12 +149,10 @@ bool ProbeRegistry::RunHeartbeat(const JobSpec& job, const HeartbeatCheckOptions
 
 bool ProbeRegistry::RunMysql(const JobSpec& job, const MysqlCheckOptions& options, Done& done) {
   probes::MysqlCheckSpec spec = options.spec;
-  auto host = ExpandTemplate(spec.host, job.target);
-  if (!host) {
-    done(UnknownResult(host.error().message));
+  if (auto ok = ExpandFields(job.target, {&spec.host}); !ok) {
+    done(UnknownResult(ok.error().message));
     return true;
   }
-  spec.host = std::move(*host);
   spec.timeout = job.check->timeout;
   Worker* idle = mysql_.front().get();
   for (const auto& worker : mysql_) {
@@ -153,13 +164,9 @@ bool ProbeRegistry::RunMysql(const JobSpec& job, const MysqlCheckOptions& option
 
 bool ProbeRegistry::RunTcp(const JobSpec& job, const TcpCheckOptions& options, Done& done) {
   probes::TcpCheckSpec spec = options.spec;
-  for (std::string* field : {&spec.host, &spec.sni}) {
-    auto expanded = ExpandTemplate(*field, job.target);
-    if (!expanded) {
-      done(UnknownResult(expanded.error().message));
-      return true;
-    }
-    *field = std::move(*expanded);
+  if (auto ok = ExpandFields(job.target, {&spec.host, &spec.sni}); !ok) {
+    done(UnknownResult(ok.error().message));
+    return true;
   }
   spec.timeout = job.check->timeout;
   probes::StartTcpCheck(net_io_, std::move(spec), std::move(done));
@@ -170,13 +177,9 @@ bool ProbeRegistry::RunNrpe(const JobSpec& job, const NrpeCheckOptions& options,
   probes::NrpeCheckSpec spec = options.spec;
   std::vector<std::string*> fields = {&spec.host};
   for (std::string& arg : spec.args) fields.push_back(&arg);
-  for (std::string* field : fields) {
-    auto expanded = ExpandTemplate(*field, job.target);
-    if (!expanded) {
-      done(UnknownResult(expanded.error().message));
-      return true;
-    }
-    *field = std::move(*expanded);
+  if (auto ok = ExpandFields(job.target, fields); !ok) {
+    done(UnknownResult(ok.error().message));
+    return true;
   }
   spec.timeout = job.check->timeout;
   probes::StartNrpeCheck(net_io_, std::move(spec), std::move(done));

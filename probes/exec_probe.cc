@@ -17,6 +17,8 @@
 #include <memory>
 #include <optional>
 
+#include "probes/run_to_completion.h"
+
 extern char** environ;
 
 namespace gs::probes {
@@ -319,11 +321,9 @@ void StartExec(asio::io_context& io, ExecSpec spec, std::function<void(CheckResu
 }
 
 CheckResult RunExecCheck(const ExecSpec& spec) {
-  asio::io_context io;
-  CheckResult result;
-  StartExec(io, spec, [&result](CheckResult r) { result = std::move(r); });
-  io.run();
-  return result;
+  return RunToCompletion([&spec](asio::io_context& io, std::function<void(CheckResult)> done) {
+    StartExec(io, spec, std::move(done));
+  });
 }
 
 }  // namespace gs::probes

@@ -3,23 +3,11 @@
 #include <charconv>
 #include <optional>
 
+#include "probes/text_fields.h"
+
 namespace gs::probes {
 
 namespace {
-
-// Splits on spaces and tabs, skipping empty tokens (the kernel writes single spaces; anything
-// inside a field is escaped).
-std::vector<std::string_view> Tokens(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    if (i > start) out.push_back(line.substr(start, i - start));
-  }
-  return out;
-}
 
 template <typename T>
 std::optional<T> Number(std::string_view text) {
@@ -42,7 +30,7 @@ bool ParseDevice(std::string_view text, MountEntry& entry) {
 
 // Parses one non-empty line; on failure returns the reason.
 std::optional<std::string> ParseLine(std::string_view line, MountEntry& entry) {
-  const std::vector<std::string_view> t = Tokens(line);
+  const std::vector<std::string_view> t = SplitFields(line);
   if (t.size() < 6) return "fewer than 6 fields";
   const auto id = Number<int>(t[0]);
   const auto parent = Number<int>(t[1]);

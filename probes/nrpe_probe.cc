@@ -22,6 +22,7 @@
 #include "probes/nrpe_packet.h"
 #include "probes/nrpe_tls.h"
 #include "probes/perfdata.h"
+#include "probes/run_to_completion.h"
 
 namespace gs::probes {
 
@@ -160,18 +161,20 @@ awaitable<Outcome> Attempt(Session& s, const tcp::resolver::results_type& endpoi
   } else {
     ssl::stream<tcp::socket&> stream(s.socket, *tls);
     s.stage = Stage::kHandshake;
-    // Sessions belong to their context: a context made anew (new certificate files) starts
-    // with no session.
+    // Anonymous DH only: its key exchange is what a resumption saves, and nrpe, asking for a
+    // client certificate, fails a resumed certificate-mode handshake ("internal error"). The
+    // context is part of the key: one made anew starts without a session.
+    const bool resume = s.spec.tls == Tls::kAnonymousDh;
     const std::string session_key =
         s.where + '\0' + std::to_string(reinterpret_cast<std::uintptr_t>(tls));
-    NrpeTlsSessions().Offer(session_key, stream.native_handle());
+    if (resume) NrpeTlsSessions().Offer(session_key, stream.native_handle());
     co_await stream.async_handshake(ssl::stream_base::client, asio::redirect_error(kAwait, ec));
     if (ec) {
-      NrpeTlsSessions().Forget(session_key);
+      if (resume) NrpeTlsSessions().Forget(session_key);
       outcome = tl::unexpected(HandshakeFailure(s, stream.native_handle(), ec));
     } else {
       outcome = co_await Exchange(stream, query, s);
-      if (outcome) {
+      if (outcome && resume) {
         // The agent answered and closes; no close_notify is owed. Marking the connection as
         // shut down keeps OpenSSL from flagging the session unresumable when it is freed.
         SSL_set_shutdown(stream.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
@@ -323,11 +326,9 @@ void StartNrpeCheck(asio::io_context& io, NrpeCheckSpec spec,
 }
 
 CheckResult RunNrpeCheck(const NrpeCheckSpec& spec) {
-  asio::io_context io;
-  std::optional<CheckResult> result;
-  StartNrpeCheck(io, spec, [&result](CheckResult r) { result = std::move(r); });
-  io.run();
-  return result ? std::move(*result) : Unknown("NRPE probe ended without a result");
+  return RunToCompletion([&spec](asio::io_context& io, std::function<void(CheckResult)> done) {
+    StartNrpeCheck(io, spec, std::move(done));
+  });
 }
 
 }  // namespace gs::probes

@@ -23,8 +23,9 @@ namespace gs::probes {
 // renewed certificate gets a new context. Fails naming the file OpenSSL could not use.
 Result<std::shared_ptr<boost::asio::ssl::context>> NrpeTlsContext(const NrpeCheckSpec& spec);
 
-// The last TLS session with each agent (host:port) per context. Against nrpe's anonymous DH a
-// resumption saves the 2048-bit DH key exchange on both sides, most of a check's CPU. nrpe
+// The last TLS session with each agent (host:port) per context, used in anonymous-DH mode
+// (nrpe fails resumed handshakes when it asks for client certificates). There a resumption
+// saves the 2048-bit DH key exchange on both sides, most of a check's CPU. nrpe
 // forks per connection, but its session tickets are sealed with a key its parent made once,
 // so every child accepts them; an agent that does not (restarted, tickets off) just does a
 // full handshake. SSL_SESSION is reference-counted and may be shared between threads.

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "probes/range.h"
 
@@ -60,13 +61,18 @@ Result<bool> ParseValueFields(std::string_view text, Perfdata& p) {
   std::string_view fields[5];
   const std::size_t count = SplitFields(text, fields, 5);
   if (count > 5) return Fail("too many ';' fields");
-  if (fields[0] == "U") return Fail("value is unknown ('U')");
-  const std::size_t n = DecimalPrefixLength(fields[0]);
-  if (n == 0) return Fail("bad value " + Excerpt(fields[0]));
-  p.value = *ParseDecimal(fields[0].substr(0, n));
-  auto uom = CheckUnit(fields[0].substr(n));
-  if (!uom) return tl::unexpected(uom.error());
-  p.uom = std::move(*uom);
+  if (fields[0] == "U") {
+    // The plugin could not determine the value (guidelines): kept as NaN, which formats as
+    // "U" again and reaches an RRD as unknown.
+    p.value = std::numeric_limits<double>::quiet_NaN();
+  } else {
+    const std::size_t n = DecimalPrefixLength(fields[0]);
+    if (n == 0) return Fail("bad value " + Excerpt(fields[0]));
+    p.value = *ParseDecimal(fields[0].substr(0, n));
+    auto uom = CheckUnit(fields[0].substr(n));
+    if (!uom) return tl::unexpected(uom.error());
+    p.uom = std::move(*uom);
+  }
   if (fields[1].size() > kMaxFieldLength || fields[2].size() > kMaxFieldLength) {
     return Fail("threshold too long");
   }

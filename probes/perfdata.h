@@ -13,7 +13,7 @@ namespace gs::probes {
 
 struct Perfdata {
   std::string label;
-  double value = 0;
+  double value = 0;  // NaN: the plugin printed 'U' (value unknown)
   // Unit of measure as in the plugin guidelines: "", "s", "ms", "us", "%", "B", "KB", "MB",
   // "TB", "c" (and anything else a plugin printed, kept verbatim).
   std::string uom;

@@ -11,21 +11,11 @@
 #include <cstring>
 #include <fstream>
 
+#include "probes/text_fields.h"
+
 namespace gs::probes {
 
 namespace {
-
-std::vector<std::string_view> Tokens(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
-    if (i > start) out.push_back(line.substr(start, i - start));
-  }
-  return out;
-}
 
 // A non-negative decimal number and nothing else (from_chars would also take "-1", "inf",
 // "nan", which the kernel never prints).
@@ -110,7 +100,7 @@ MdstatReport Parser::Run(std::string_view text) {
 }
 
 void Parser::Line(std::string_view line) {
-  const std::vector<std::string_view> t = Tokens(line);
+  const std::vector<std::string_view> t = SplitFields(line, " \t\r");
   if (t.empty()) return;
   if (t[0] == "Personalities" && t.size() >= 2 && t[1] == ":") {
     for (std::size_t i = 2; i < t.size() && report_.personalities.size() < 64; ++i) {

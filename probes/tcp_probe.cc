@@ -22,6 +22,7 @@
 
 #include "probes/http_regex.h"
 #include "probes/perfdata.h"
+#include "probes/run_to_completion.h"
 #include "probes/tls_inspect.h"
 
 namespace gs::probes {
@@ -369,11 +370,9 @@ void StartTcpCheck(asio::io_context& io, TcpCheckSpec spec, std::function<void(C
 }
 
 CheckResult RunTcpCheck(const TcpCheckSpec& spec) {
-  asio::io_context io;
-  CheckResult result;
-  StartTcpCheck(io, spec, [&result](CheckResult r) { result = std::move(r); });
-  io.run();
-  return result;
+  return RunToCompletion([&spec](asio::io_context& io, std::function<void(CheckResult)> done) {
+    StartTcpCheck(io, spec, std::move(done));
+  });
 }
 
 std::string InterpretEscapes(std::string_view text) {

@@ -208,6 +208,8 @@ void LogArchive::WriterLoop() {
       std::this_thread::sleep_for(kWakeGap);
     }
   }
+  // What could not be written by now (the disk refused it) is lost; say how much.
+  for (const auto& [key, file] : files_) stats_.lost += file->pending_records;
   files_.clear();
   last_file_ = nullptr;
   stats_.open_files = 0;
@@ -259,9 +261,12 @@ void LogArchive::Append(const LogRecord& record) {
 bool LogArchive::WriteFile(OpenFile& file) {
   if (file.buffer.empty()) return true;
   if (file.fd < 0) {
-    std::error_code ec;
-    std::filesystem::create_directories(file.path.parent_path(), ec);
-    file.fd = ::open(file.path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    // Twice: retention may remove an emptied host directory between making it and opening.
+    for (int attempt = 0; attempt < 2 && file.fd < 0; ++attempt) {
+      std::error_code ec;
+      std::filesystem::create_directories(file.path.parent_path(), ec);
+      file.fd = ::open(file.path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    }
     if (file.fd < 0) {
       ++stats_.write_errors;
       return false;
@@ -360,7 +365,14 @@ void LogArchive::RunMaintenance() {
       fs::remove(tmp, ec);
       ++stats_.maintenance_errors;
     }
-    if (fs::is_empty(host.path(), ec)) fs::remove(host.path(), ec);
+    // A host directory emptied by retention goes, but only once it has been left alone for a
+    // while: the writer may have just made it for a file it is about to open.
+    if (fs::is_empty(host.path(), ec)) {
+      const auto mtime = fs::last_write_time(host.path(), ec);
+      if (!ec && fs::file_time_type::clock::now() - mtime >= kCompressAfter) {
+        fs::remove(host.path(), ec);
+      }
+    }
   }
 }
 

@@ -127,10 +127,10 @@ TEST(ParsePluginOutputTest, SaysSoWhenThePluginPrintedNothing) {
 
 TEST(ParsePluginOutputTest, ReportsBadPerfdataItemsSeparately) {
   std::vector<std::string> errors;
-  const CheckResult r = ParsePluginOutput("OK | a=1 b=U c=3", 0, &errors);
+  const CheckResult r = ParsePluginOutput("OK | a=1 b=1,5 c=3", 0, &errors);
   EXPECT_EQ(r.perfdata.size(), 2u);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_NE(errors[0].find("'b=U'"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("'b=1,5'"), std::string::npos) << errors[0];
 }
 
 TEST(ParsePluginOutputTest, TruncatesAt64KiBAndCountsTheDroppedBytes) {

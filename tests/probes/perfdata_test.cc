@@ -82,12 +82,31 @@ TEST_P(PerfdataBadItemTest, SkipsTheBadItemWithAMessageAndKeepsTheOthers) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, PerfdataBadItemTest,
-    ::testing::Values(BadCase{"x=U", "unknown"}, BadCase{"x=1,5", "decimal comma"},
-                      BadCase{"x=abc", "bad value"}, BadCase{"x", "missing '='"},
-                      BadCase{"=1", "empty label"}, BadCase{"x=1;2;3;4;5;6", "too many"},
-                      BadCase{"x=1;;;zero", "bad min"}, BadCase{"x=1;;;;1x", "bad max"},
-                      BadCase{"x=1s2", "bad unit"}, BadCase{"'q'x=1", "missing '='"},
-                      BadCase{"x=", "bad value"}));
+    ::testing::Values(BadCase{"x=1,5", "decimal comma"}, BadCase{"x=abc", "bad value"},
+                      BadCase{"x", "missing '='"}, BadCase{"=1", "empty label"},
+                      BadCase{"x=1;2;3;4;5;6", "too many"}, BadCase{"x=1;;;zero", "bad min"},
+                      BadCase{"x=1;;;;1x", "bad max"}, BadCase{"x=1s2", "bad unit"},
+                      BadCase{"'q'x=1", "missing '='"}, BadCase{"x=", "bad value"}));
+
+TEST(PerfdataTest, AnUnknownValueIsKeptAsNanAndFormatsAsU) {
+  const PerfdataParse p = ParsePerfdata("rtt=U;1;2;0 loss=U");
+  EXPECT_TRUE(p.errors.empty());
+  ASSERT_EQ(p.items.size(), 2u);
+  EXPECT_TRUE(std::isnan(p.items[0].value));
+  EXPECT_EQ(p.items[0].warn, "1");
+  EXPECT_EQ(p.items[0].min, 0);
+  EXPECT_EQ(FormatPerfdata(p.items[0]), "rtt=U;1;2;0");
+  EXPECT_EQ(FormatPerfdata(p.items[1]), "loss=U");
+}
+
+TEST(PerfdataTest, EveryUnitOfTheGuidelinesParses) {
+  const PerfdataParse p =
+      ParsePerfdata("a=1s b=2ms c=3us d=4% e=5B f=6KB g=7MB h=8GB i=9TB j=10c k=11");
+  EXPECT_TRUE(p.errors.empty());
+  const char* units[] = {"s", "ms", "us", "%", "B", "KB", "MB", "GB", "TB", "c", ""};
+  ASSERT_EQ(p.items.size(), std::size(units));
+  for (std::size_t i = 0; i < p.items.size(); ++i) EXPECT_EQ(p.items[i].uom, units[i]);
+}
 
 TEST(PerfdataTest, UnterminatedQuoteEndsParsingWithAnError) {
   const PerfdataParse p = ParsePerfdata("a=1 'open=2 b=3");
