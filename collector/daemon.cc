@@ -284,6 +284,10 @@ int Daemon::Run() {
   }
   std::printf("groundstation: dashboard at http://127.0.0.1:%u/\n",
               static_cast<unsigned>(http_->port()));
+  if (!config_->http.token_file.empty()) {
+    std::printf("groundstation: API token for POST /api/v1/... in %s\n",
+                config_->http.token_file.c_str());
+  }
   std::fflush(stdout);
   io_.run();
   // Pipeline order: listeners hand over what they read, the archive writes it; probes finish

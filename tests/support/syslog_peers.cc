@@ -22,14 +22,6 @@ namespace {
 constexpr const char* kSyslogNg = "/usr/sbin/syslog-ng";
 
 // Runs `openssl args...`; false with its stderr in `*error` when it fails.
-bool Openssl(const std::vector<std::string>& args, std::string* error) {
-  std::vector<std::string> argv{"openssl"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const CommandResult r = RunCommand(argv, 30s);
-  if (r.exit_code == 0) return true;
-  if (error != nullptr) *error = "openssl " + args.at(0) + " failed: " + r.err;
-  return false;
-}
 
 bool MakeCa(const fs::path& dir, const std::string& name, const std::string& cn,
             std::string* error) {
@@ -117,6 +109,15 @@ std::string ForwardAction(const Rsyslog::Forward& f) {
 }
 
 }  // namespace
+
+bool Openssl(const std::vector<std::string>& args, std::string* error) {
+  std::vector<std::string> argv{"openssl"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const CommandResult r = RunCommand(argv, 30s);
+  if (r.exit_code == 0) return true;
+  if (error != nullptr) *error = "openssl " + args.at(0) + " failed: " + r.err;
+  return false;
+}
 
 bool MakeCertificates(const fs::path& dir, std::string* error) {
   const bool ok =

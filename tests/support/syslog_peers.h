@@ -33,6 +33,10 @@ namespace gs::test {
 // False, with the reason in `*error` (when not null), when openssl fails.
 [[nodiscard]] bool MakeCertificates(const std::filesystem::path& dir, std::string* error);
 
+// Runs `openssl ARGS...` (30 s at most); false, with its stderr in `*error` (when not null),
+// unless it exits 0.
+bool Openssl(const std::vector<std::string>& args, std::string* error);
+
 // loggen (package syslog-ng-core) from PATH or /usr/bin; nullopt when it is not installed.
 std::optional<std::filesystem::path> LoggenPath();
 

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <system_error>
 
+#include "tests/support/syslog_peers.h"
+
 namespace gs::test {
 
 namespace fs = std::filesystem;
@@ -48,15 +50,6 @@ while True:
     conn, _ = listener.accept()
     threading.Thread(target=serve, args=(conn,), daemon=True).start()
 )PY";
-
-bool Openssl(const std::vector<std::string>& args, std::string* error) {
-  std::vector<std::string> argv{"openssl"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const CommandResult r = RunCommand(argv, 30s);
-  if (r.exit_code == 0) return true;
-  if (error != nullptr) *error = "openssl " + args.at(0) + " failed: " + r.err;
-  return false;
-}
 
 // "20260101000000Z", the date form `openssl ca -startdate/-enddate` takes.
 std::string AsnDate(std::chrono::system_clock::time_point t) {
