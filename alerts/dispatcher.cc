@@ -35,11 +35,37 @@ Result<void> Dispatcher::Start() {
     stats_.store_errors++;
     return Fail("loading the outbox: " + all.error().message);
   }
-  for (Notification& n : *all) queue_.emplace(n.next_attempt, std::move(n));
-  stats_.pending = static_cast<std::int64_t>(queue_.size());
   running_ = true;
-  worker_ = std::thread(&Dispatcher::Run, this);
+  for (auto& [name, notifier] : notifiers_) LaneFor(name);  // a thread per configured notifier
+  for (Notification& n : *all) {
+    Lane& lane = LaneFor(n.notifier);
+    lane.stats.pending++;
+    stats_.pending++;
+    lane.queue.emplace(n.next_attempt, std::move(n));
+  }
+  for (auto& [name, lane] : lanes_) lane->cv.notify_one();
   return {};
+}
+
+Dispatcher::Lane& Dispatcher::LaneFor(const std::string& name) {
+  auto [it, inserted] = lanes_.try_emplace(name);
+  if (inserted) {
+    it->second = std::make_unique<Lane>();
+    Lane& lane = *it->second;
+    lane.name = name;
+    lane.stats.name = name;
+    if (auto n = notifiers_.find(name); n != notifiers_.end()) lane.notifier = n->second.get();
+    if (lane.notifier == nullptr) {
+      Log("outbox holds notifications for unknown notifier '" + name +
+          "'; they are kept and retried until a notifier of that name is configured");
+    }
+    if (running_) StartLane(lane);
+  }
+  return *it->second;
+}
+
+void Dispatcher::StartLane(Lane& lane) {
+  lane.thread = std::thread([this, &lane] { Run(lane); });
 }
 
 Result<void> Dispatcher::Enqueue(Notification n) {
@@ -53,9 +79,11 @@ Result<void> Dispatcher::Enqueue(Notification n) {
   }
   stats_.enqueued++;
   if (running_ && !stopping_) {
+    Lane& lane = LaneFor(n.notifier);
     stats_.pending++;
-    queue_.emplace(n.next_attempt, std::move(n));
-    cv_.notify_one();
+    lane.stats.pending++;
+    lane.queue.emplace(n.next_attempt, std::move(n));
+    lane.cv.notify_one();
   }
   return {};
 }
@@ -66,97 +94,107 @@ void Dispatcher::Stop(std::chrono::milliseconds deadline) {
     if (!running_ || stopping_) return;
     stopping_ = true;
     drain_deadline_ = Clock::now() + deadline;
+    for (auto& [name, lane] : lanes_) lane->cv.notify_all();
   }
-  cv_.notify_all();
-  worker_.join();
+  // Lanes are only added under mu_ while running and not stopping: the map is stable now.
+  for (auto& [name, lane] : lanes_) {
+    if (lane->thread.joinable()) lane->thread.join();
+  }
   std::lock_guard lock(mu_);
   running_ = false;
-  queue_.clear();  // still in the store; the next Start() resumes them
+  lanes_.clear();  // what was queued is still in the store; the next Start() resumes it
 }
 
-void Dispatcher::Run() {
+std::vector<Dispatcher::NotifierStats> Dispatcher::notifier_stats() const {
+  std::lock_guard lock(mu_);
+  std::vector<NotifierStats> out;
+  for (const auto& [name, lane] : lanes_) out.push_back(lane->stats);
+  return out;
+}
+
+void Dispatcher::Run(Lane& lane) {
   std::unique_lock lock(mu_);
-  while (WaitForDue(lock)) {
-    Notification n = std::move(queue_.extract(queue_.begin()).mapped());
+  while (WaitForDue(lane, lock)) {
+    Notification n = std::move(lane.queue.extract(lane.queue.begin()).mapped());
     lock.unlock();
-    Deliver(std::move(n));
+    Deliver(lane, std::move(n));
     lock.lock();
   }
 }
 
-bool Dispatcher::WaitForDue(std::unique_lock<std::mutex>& lock) {
+bool Dispatcher::WaitForDue(Lane& lane, std::unique_lock<std::mutex>& lock) {
   for (;;) {
     const Clock::time_point now = Clock::now();
-    const bool due = !queue_.empty() && queue_.begin()->first <= now;
+    const bool due = !lane.queue.empty() && lane.queue.begin()->first <= now;
     if (stopping_) return due && now < drain_deadline_;
     if (due) return true;
-    if (queue_.empty()) {
-      cv_.wait(lock);
+    if (lane.queue.empty()) {
+      lane.cv.wait(lock);
     } else {
-      cv_.wait_until(lock, queue_.begin()->first);
+      lane.cv.wait_until(lock, lane.queue.begin()->first);
     }
   }
 }
 
-void Dispatcher::Deliver(Notification n) {
-  auto it = notifiers_.find(n.notifier);
-  if (it == notifiers_.end()) {
-    if (unknown_logged_.insert(n.notifier).second) {
-      Log("notification " + n.id + " names unknown notifier '" + n.notifier +
-          "'; kept in the outbox and retried");
-    }
-    std::string error = "unknown notifier '" + n.notifier + "'";
-    OnFailure(std::move(n), error);
+void Dispatcher::Deliver(Lane& lane, Notification n) {
+  if (lane.notifier == nullptr) {
+    OnFailure(lane, std::move(n), SendError{"unknown notifier '" + lane.name + "'", {}});
     return;
   }
-  Result<void> sent;
+  SendResult sent;
   try {
-    sent = it->second->Send(n);
-  } catch (const std::exception& e) {  // a buggy notifier must not kill the worker
-    sent = Fail(std::string("notifier threw: ") + e.what());
+    sent = lane.notifier->Send(n);
+  } catch (const std::exception& e) {  // a buggy notifier must not kill the lane
+    sent = SendFailed(std::string("notifier threw: ") + e.what());
   } catch (...) {
-    sent = Fail("notifier threw a non-standard exception");
+    sent = SendFailed("notifier threw a non-standard exception");
   }
   if (sent) {
-    OnSuccess(n);
+    OnSuccess(lane, n);
   } else {
-    OnFailure(std::move(n), sent.error().message);
+    OnFailure(lane, std::move(n), sent.error());
   }
 }
 
-void Dispatcher::OnSuccess(const Notification& n) {
-  stats_.delivered++;
-  stats_.pending--;
+void Dispatcher::OnSuccess(Lane& lane, const Notification& n) {
   if (auto removed = store_.Remove(n.id); !removed) {
     LogStoreError("remove", n.id, removed.error().message);  // redelivered after a restart
   }
-  std::uint64_t& failures = failures_in_a_row_[n.notifier];
-  if (failures > 0) {
-    Log("notifier '" + n.notifier + "' recovered after " + std::to_string(failures) +
+  stats_.delivered++;
+  stats_.pending--;
+  {
+    std::lock_guard lock(mu_);
+    lane.stats.delivered++;
+    lane.stats.pending--;
+    lane.stats.last_error.clear();
+  }
+  if (lane.failures_in_a_row > 0) {
+    Log("notifier '" + lane.name + "' recovered after " + std::to_string(lane.failures_in_a_row) +
         " failed attempts");
-    failures = 0;
+    lane.failures_in_a_row = 0;
   }
 }
 
-void Dispatcher::OnFailure(Notification n, const std::string& error) {
+void Dispatcher::OnFailure(Lane& lane, Notification n, const SendError& error) {
   stats_.attempts_failed++;
   n.attempts++;
-  n.last_error = error;
-  n.next_attempt = Clock::now() + Backoff(n.attempts);
-  if (auto recorded = store_.RecordAttempt(n.id, n.attempts, n.next_attempt, error); !recorded) {
+  n.last_error = error.message;
+  const double random01 = std::uniform_real_distribution<double>(0.0, 1.0)(lane.rng);
+  n.next_attempt =
+      Clock::now() + NextAttemptDelay(options_, n.attempts, random01, error.retry_after);
+  if (auto recorded = store_.RecordAttempt(n.id, n.attempts, n.next_attempt, error.message);
+      !recorded) {
     LogStoreError("record attempt", n.id, recorded.error().message);
   }
-  const std::uint64_t failures = ++failures_in_a_row_[n.notifier];
+  const std::uint64_t failures = ++lane.failures_in_a_row;
   if (failures == 1 || failures % kLogEveryNthFailure == 0) {
-    Log("notifier '" + n.notifier + "' failed (" + std::to_string(failures) +
-        " in a row): " + error + "; notification " + n.id + " retried");
+    Log("notifier '" + lane.name + "' failed (" + std::to_string(failures) +
+        " in a row): " + error.message + "; notification " + n.id + " retried");
   }
   std::lock_guard lock(mu_);
-  queue_.emplace(n.next_attempt, std::move(n));
-}
-
-std::chrono::milliseconds Dispatcher::Backoff(int attempts) {
-  return RetryBackoff(options_, attempts, std::uniform_real_distribution<double>(0.0, 1.0)(rng_));
+  lane.stats.attempts_failed++;
+  lane.stats.last_error = error.message;
+  lane.queue.emplace(n.next_attempt, std::move(n));
 }
 
 void Dispatcher::LogStoreError(const char* what, const std::string& id, const std::string& error) {
@@ -164,6 +202,17 @@ void Dispatcher::LogStoreError(const char* what, const std::string& id, const st
   if (errors != 1 && errors % kLogEveryNthFailure != 0) return;
   Log("outbox " + std::string(what) + " failed for " + id + ": " + error + " (" +
       std::to_string(errors) + " store errors so far)");
+}
+
+std::chrono::milliseconds NextAttemptDelay(const Dispatcher::Options& options, int attempts,
+                                           double random01,
+                                           std::optional<std::chrono::seconds> retry_after) {
+  std::chrono::milliseconds delay = RetryBackoff(options, attempts, random01);
+  if (retry_after) {
+    const auto asked = std::min<std::chrono::milliseconds>(*retry_after, options.max_retry_after);
+    delay = std::max(delay, asked);
+  }
+  return delay;
 }
 
 std::chrono::milliseconds RetryBackoff(const Dispatcher::Options& options, int attempts,

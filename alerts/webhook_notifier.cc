@@ -1,87 +1,61 @@
 #include "alerts/webhook_notifier.h"
 
-#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <array>
-#include <mutex>
+#include <nlohmann/json.hpp>
 #include <utility>
+
+#include "alerts/message_template.h"
 
 namespace gs::alerts {
 namespace {
 
-// Discards the response body; only the status code matters. Never throws (C callback).
-std::size_t DiscardBody(char*, std::size_t size, std::size_t nmemb, void*) { return size * nmemb; }
-
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-struct HeaderList {
-  curl_slist* list = nullptr;
-  ~HeaderList() { curl_slist_free_all(list); }
-  // Returns false when libcurl could not allocate.
-  bool Append(const std::string& line) {
-    curl_slist* next = curl_slist_append(list, line.c_str());
-    if (next == nullptr) return false;
-    list = next;
-    return true;
-  }
-};
+// The Slack text when no template is configured: the headline in bold, then each alert.
+constexpr const char kDefaultSlackText[] = "*{{headline}}*\n{{alerts}}{{note}}";
 
 }  // namespace
 
-struct WebhookNotifier::CurlState {
-  CURL* easy = nullptr;
-  std::array<char, CURL_ERROR_SIZE> error{};
-  ~CurlState() {
-    if (easy != nullptr) curl_easy_cleanup(easy);
+WebhookNotifier::WebhookNotifier(Options options) : options_(std::move(options)) {}
+
+std::string WebhookNotifier::Body(const Notification& n) const {
+  if (options_.format == Format::kJson) return ToWebhookJson(n);
+  const std::string& tmpl =
+      options_.text_template.empty() ? std::string(kDefaultSlackText) : options_.text_template;
+  const nlohmann::json body = {{"text", RenderTemplate(tmpl, n)}};
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+SendResult WebhookNotifier::Send(const Notification& n) {
+  HttpPost::Request request;
+  request.url = options_.url;
+  request.timeout = options_.timeout;
+  request.body = Body(n);
+  request.headers.push_back("Idempotency-Key: " + n.id);
+  if (options_.hmac_secret) {
+    request.headers.push_back("X-Groundstation-Signature: " +
+                              WebhookSignature(*options_.hmac_secret, request.body));
   }
-};
-
-WebhookNotifier::WebhookNotifier(Options options)
-    : options_(std::move(options)), curl_(std::make_unique<CurlState>()) {}
-
-WebhookNotifier::~WebhookNotifier() = default;
-
-Result<void> WebhookNotifier::Send(const Notification& n) {
-  if (curl_->easy == nullptr) {
-    InitCurlOnce();
-    curl_->easy = curl_easy_init();
-    if (curl_->easy == nullptr) return Fail("curl_easy_init failed");
+  if (options_.bearer_token) {
+    request.headers.push_back("Authorization: Bearer " + *options_.bearer_token);
   }
-  CURL* easy = curl_->easy;
-  curl_easy_reset(easy);  // keeps the connection cache, drops the previous request's options
+  for (const auto& [name, value] : options_.headers) request.headers.push_back(name + ": " + value);
+  return post_.Send(request);
+}
 
-  HeaderList headers;
-  bool ok = headers.Append("Content-Type: application/json") &&
-            headers.Append("Idempotency-Key: " + n.id) && headers.Append("Expect:");
-  if (options_.bearer_token)
-    ok = ok && headers.Append("Authorization: Bearer " + *options_.bearer_token);
-  for (const auto& [name, value] : options_.headers) ok = ok && headers.Append(name + ": " + value);
-  if (!ok) return Fail("out of memory building headers");
-
-  const std::string body = ToWebhookJson(n);
-  curl_->error[0] = '\0';
-  curl_easy_setopt(easy, CURLOPT_URL, options_.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.list);
-  curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &DiscardBody);
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, curl_->error.data());
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-
-  const CURLcode rc = curl_easy_perform(easy);
-  if (rc != CURLE_OK) {
-    return Fail(curl_->error[0] != '\0' ? std::string(curl_->error.data())
-                                        : std::string(curl_easy_strerror(rc)));
+std::string WebhookSignature(const std::string& secret, const std::string& body) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac.data(), &len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "sha256=";
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[mac[i] >> 4]);
+    out.push_back(kHex[mac[i] & 0xf]);
   }
-  long status = 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-  if (status < 200 || status > 299) return Fail("HTTP " + std::to_string(status));
-  return {};
+  return out;
 }
 
 }  // namespace gs::alerts

@@ -31,33 +31,47 @@ bool CheckEngine::OnResult(const JobSpec& job, const probes::CheckResult& result
     sinks_.save_state(key, entry.status);
   }
   if (sinks_.record) sinks_.record(job, result);
-  if (t.hard_change) Notify(job, t);
+  alerts::CheckFacts facts{job.target.name,  check.name,       check.kind, job.target.tags,
+                           check.host_check, check.depends_on, check.flap};
+  alerts_.OnResult(facts, t, now);
+  Emit();
   return entry.status.type == alerts::StateType::kSoft && entry.status.state != probes::State::kOk;
 }
 
-void CheckEngine::Notify(const JobSpec& job, const alerts::Transition& t) {
-  // A check that starts out OK is not news; a recovery is news only after a problem.
-  if (t.next.state == probes::State::kOk && t.previous_hard_state == probes::State::kOk) return;
-  probes::Tags tags = job.target.tags;
-  tags["node"] = job.target.name;
-  tags["check"] = job.check->name;
-  tags["kind"] = job.check->kind;
-  const std::vector<std::string> notifiers = alerts::NotifiersFor(routes_, tags);
-  for (const std::string& name : notifiers) {
-    alerts::Notification n;
-    n.id = alerts::NewNotificationId();
-    n.notifier = name;
-    n.firing = t.next.state != probes::State::kOk;
-    n.node = job.target.name;
-    n.check = job.check->name;
-    n.state = t.next.state;
-    n.previous_state = t.previous_hard_state;
-    n.output = t.next.output;
-    n.since = t.next.last_hard_change;
-    n.tags = job.target.tags;
-    ++notifications_;
-    if (sinks_.notify) sinks_.notify(std::move(n));
-  }
+void CheckEngine::SetRoutes(std::vector<alerts::Route> routes) {
+  alerts_.SetRoutes(std::move(routes));
+}
+
+void CheckEngine::SetDowntimes(std::vector<alerts::Downtime> downtimes) {
+  alerts_.SetDowntimes(std::move(downtimes));
+}
+
+void CheckEngine::RestoreAlerts(std::vector<alerts::AlertRecord> records) {
+  for (alerts::AlertRecord& r : records) alerts_.Restore(std::move(r));
+}
+
+void CheckEngine::Tick(std::chrono::system_clock::time_point now) {
+  alerts_.Tick(now);
+  Emit();
+}
+
+Result<void> CheckEngine::Acknowledge(const JobKey& key, alerts::Ack ack) {
+  auto r = alerts_.Acknowledge(key, std::move(ack), std::chrono::system_clock::now());
+  Emit();
+  return r;
+}
+
+Result<void> CheckEngine::RemoveAck(const JobKey& key) {
+  auto r = alerts_.RemoveAck(key, std::chrono::system_clock::now());
+  Emit();
+  return r;
+}
+
+void CheckEngine::Emit() {
+  alerts::AlertEngine::Output out = alerts_.TakeOutput();
+  if (out.messages.empty() && out.records.empty() && out.history.empty()) return;
+  notifications_ += out.messages.size();
+  if (sinks_.alerts) sinks_.alerts(std::move(out));
 }
 
 void CheckEngine::SaveAll() {
@@ -65,9 +79,11 @@ void CheckEngine::SaveAll() {
   for (const auto& [key, entry] : entries_) sinks_.save_state(key, entry.status);
 }
 
-void CheckEngine::OnRemoved(const JobKey& key) {
+void CheckEngine::OnRemoved(const JobKey& key, const std::string& reason) {
   entries_.erase(key);
   if (sinks_.forget_state) sinks_.forget_state(key);
+  alerts_.OnRetired(key, std::chrono::system_clock::now(), reason);
+  Emit();
 }
 
 }  // namespace gs::collector

@@ -1,7 +1,8 @@
 // CheckEngine: the current status of every (node, check). Fed by the scheduler with each
 // result; applies the Nagios SOFT/HARD state machine, and hands the outcome to its sinks:
-// the state store, the RRD writer and, on a HARD change, the alert outbox (one notification
-// per routed notifier). All methods run on the io_context thread; sinks must not block.
+// the state store, the RRD writer and the alert engine, whose output (messages, records,
+// history) goes to the alerts sink. All methods run on the io_context thread; sinks must not
+// block.
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "alerts/alert_engine.h"
 #include "alerts/check_status.h"
 #include "alerts/notification.h"
 #include "alerts/router.h"
@@ -36,7 +38,8 @@ class CheckEngine {
     std::function<void(const JobKey&)> forget_state;
     // Every result with its job, for time series.
     std::function<void(const JobSpec&, const probes::CheckResult&)> record;
-    std::function<void(alerts::Notification)> notify;
+    // Whatever the alert engine produced; called only when it produced something.
+    std::function<void(alerts::AlertEngine::Output)> alerts;
   };
 
   explicit CheckEngine(Sinks sinks) : sinks_(std::move(sinks)) {}
@@ -45,7 +48,13 @@ class CheckEngine {
   // forgets a problem. Call before the first result.
   void Restore(std::map<JobKey, alerts::CheckStatus> statuses);
 
-  void SetRoutes(std::vector<alerts::Route> routes) { routes_ = std::move(routes); }
+  void SetRoutes(std::vector<alerts::Route> routes);
+  void SetDowntimes(std::vector<alerts::Downtime> downtimes);
+  void RestoreAlerts(std::vector<alerts::AlertRecord> records);
+  // Time-driven alerting: group flushes, repeats, escalations, ack expiry, downtime edges.
+  void Tick(std::chrono::system_clock::time_point now);
+  Result<void> Acknowledge(const JobKey& key, alerts::Ack ack);
+  Result<void> RemoveAck(const JobKey& key);
 
   // Applies one result; returns true while the job is in a SOFT problem state.
   bool OnResult(const JobSpec& job, const probes::CheckResult& result);
@@ -54,17 +63,19 @@ class CheckEngine {
   // output and check time).
   void SaveAll();
 
-  // The job is gone from the config: its status is dropped (and forgotten by the store).
-  void OnRemoved(const JobKey& key);
+  // The job is gone from the config: its status is dropped (and forgotten by the store), and
+  // its open alerts are resolved with `reason` (quietly: a recovery notice, never a page).
+  void OnRemoved(const JobKey& key, const std::string& reason = "node retired");
 
   [[nodiscard]] const std::map<JobKey, Entry>& entries() const { return entries_; }
+  [[nodiscard]] const alerts::AlertEngine& alert_engine() const { return alerts_; }
   [[nodiscard]] std::uint64_t notifications() const { return notifications_; }
 
  private:
-  void Notify(const JobSpec& job, const alerts::Transition& t);
+  void Emit();
 
   Sinks sinks_;
-  std::vector<alerts::Route> routes_;
+  alerts::AlertEngine alerts_;
   std::map<JobKey, Entry> entries_;
   std::uint64_t notifications_ = 0;
 };

@@ -21,28 +21,52 @@ std::size_t Append(char* data, std::size_t size, std::size_t n, void* out) {
   return size * n;
 }
 
-// GETs `url`; returns the body, or an error text.
 bool Get(const std::string& url, std::string& body, std::string& error) {
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) {
-    error = "curl_easy_init failed";
-    return false;
-  }
-  char errbuf[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10'000L);
-  curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  const CURLcode rc = curl_easy_perform(curl);
-  curl_easy_cleanup(curl);
-  if (rc != CURLE_OK) error = errbuf[0] != 0 ? errbuf : curl_easy_strerror(rc);
-  return rc == CURLE_OK;
+  const ApiAnswer answer = CallApi("GET", url, "", "");
+  body = answer.body;
+  error = answer.error;
+  if (answer.ok() || !error.empty()) return answer.ok();
+  error = "HTTP " + std::to_string(answer.status);
+  return false;
 }
 
 }  // namespace
+
+ApiAnswer CallApi(const std::string& method, const std::string& url, const std::string& body,
+                  const std::string& token) {
+  ApiAnswer answer;
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) {
+    answer.error = "curl_easy_init failed";
+    return answer;
+  }
+  char errbuf[CURL_ERROR_SIZE] = {};
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  if (!token.empty()) {
+    headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10'000L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method == "POST" || !body.empty()) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  const CURLcode rc = curl_easy_perform(curl);
+  if (rc == CURLE_OK) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer.status);
+  } else {
+    answer.error = errbuf[0] != 0 ? errbuf : curl_easy_strerror(rc);
+  }
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  return answer;
+}
 
 int StatusCommand(const std::vector<std::string>& args) {
   namespace po = boost::program_options;

@@ -6,9 +6,10 @@
 
 #include <cstdio>
 #include <set>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
-#include "alerts/webhook_notifier.h"
 #include "collector/config/loader.h"
 
 namespace gs::collector {
@@ -18,17 +19,33 @@ namespace {
 constexpr std::size_t kAlertQueue = 100'000;
 constexpr auto kDrainDeadline = std::chrono::seconds(5);
 
+// The registry of notifier kinds lives in config/parse_notifiers.cc; each kind's options
+// select its class here.
 std::map<std::string, std::unique_ptr<alerts::Notifier>> BuildNotifiers(const Config& config) {
   std::map<std::string, std::unique_ptr<alerts::Notifier>> out;
   for (const NotifierConfig& n : config.notifiers) {
-    // The registry of notifier kinds: webhook (sms and email arrive with the alert engine).
-    if (n.kind == "webhook") {
-      out[n.name] = std::make_unique<alerts::WebhookNotifier>(
-          alerts::WebhookNotifier::Options{n.url, n.timeout, n.headers, std::nullopt});
-    }
+    out[n.name] = std::visit(
+        [](const auto& options) -> std::unique_ptr<alerts::Notifier> {
+          using O = std::decay_t<decltype(options)>;
+          if constexpr (std::is_same_v<O, alerts::WebhookNotifier::Options>) {
+            return std::make_unique<alerts::WebhookNotifier>(options);
+          } else if constexpr (std::is_same_v<O, alerts::AlertmanagerNotifier::Options>) {
+            return std::make_unique<alerts::AlertmanagerNotifier>(options);
+          } else if constexpr (std::is_same_v<O, alerts::TwilioSmsNotifier::Options>) {
+            return std::make_unique<alerts::TwilioSmsNotifier>(options);
+          } else if constexpr (std::is_same_v<O, alerts::GatewaySmsNotifier::Options>) {
+            return std::make_unique<alerts::GatewaySmsNotifier>(options);
+          } else {
+            return std::make_unique<alerts::EmailNotifier>(options);
+          }
+        },
+        n.options);
   }
   return out;
 }
+
+// How long the alert history is kept.
+constexpr auto kHistoryRetention = std::chrono::hours(24 * 400);
 
 std::chrono::seconds RrdStep(const CheckConfig& check) {
   const auto s = std::chrono::duration_cast<std::chrono::seconds>(check.interval);
@@ -73,23 +90,25 @@ Result<void> Daemon::Open() {
       },
       [this](const JobKey& k) { state_writer_->Forget(k.first, k.second); },
       [this](const JobSpec& job, const probes::CheckResult& r) { Record(job, r); },
-      [this](alerts::Notification n) {
-        // A full queue (100,000 notifications) drops and counts; see /metrics.
-        alert_worker_->Post([this, n = std::move(n)]() mutable {
-          std::shared_ptr<alerts::Dispatcher> d;
-          {
-            std::lock_guard lock(dispatcher_mu_);
-            d = dispatcher_;
-          }
-          if (auto ok = d->Enqueue(std::move(n)); !ok) {
-            std::fprintf(stderr, "groundstation: notification not stored: %s\n",
-                         ok.error().message.c_str());
-          }
-        });
+      [this](alerts::AlertEngine::Output out) {
+        // A full queue (100,000 batches) drops and counts; see /metrics.
+        alert_worker_->Post([this, out = std::move(out)] { PersistAlerts(out); });
       }});
   auto states = db_->LoadCheckStates();
   if (!states) return Fail("state.db: " + states.error().message);
   engine_->Restore(std::move(*states));
+  std::vector<std::string> skipped;
+  auto records = db_->LoadAlertRecords(&skipped);
+  if (!records) return Fail("state.db: " + records.error().message);
+  for (const std::string& s : skipped) {
+    std::fprintf(stderr, "groundstation: state.db: alert record skipped: %s\n", s.c_str());
+  }
+  engine_->RestoreAlerts(std::move(*records));
+  auto downtimes = db_->LoadDowntimes();
+  if (!downtimes) return Fail("state.db: " + downtimes.error().message);
+  downtimes_ = std::move(*downtimes);
+  engine_->SetDowntimes(downtimes_);
+  (void)db_->PruneHistory(std::chrono::system_clock::now() - kHistoryRetention);
   scheduler_ = std::make_unique<Scheduler>(
       io_, *probes_,
       [this](const JobSpec& job, const probes::CheckResult& r) {
@@ -143,6 +162,37 @@ void Daemon::ReplaceDispatcher(const Config& config) {
   }
 }
 
+void Daemon::PersistAlerts(const alerts::AlertEngine::Output& out) {
+  std::shared_ptr<alerts::Dispatcher> d;
+  {
+    std::lock_guard lock(dispatcher_mu_);
+    d = dispatcher_;
+  }
+  for (const alerts::Notification& n : out.messages) {
+    if (auto ok = d->Enqueue(n); !ok) {
+      std::fprintf(stderr, "groundstation: notification not stored: %s\n",
+                   ok.error().message.c_str());
+    }
+  }
+  if (!out.records.empty()) {
+    if (auto ok = db_->ApplyAlertRecords(out.records); !ok) {
+      std::fprintf(stderr, "groundstation: %s\n", ok.error().message.c_str());
+    }
+  }
+  if (auto ok = db_->AppendHistory(out.history); !ok) {
+    std::fprintf(stderr, "groundstation: %s\n", ok.error().message.c_str());
+  }
+}
+
+void Daemon::ScheduleAlertTick() {
+  alert_tick_->expires_after(std::chrono::seconds(1));
+  alert_tick_->async_wait([this](boost::system::error_code ec) {
+    if (ec || stopping_) return;
+    engine_->Tick(std::chrono::system_clock::now());
+    ScheduleAlertTick();
+  });
+}
+
 void Daemon::Record(const JobSpec& job, const probes::CheckResult& result) {
   if (result.perfdata.empty()) return;
   const auto time = result.started.time_since_epoch().count() != 0
@@ -181,8 +231,13 @@ void Daemon::ApplyConfig(std::shared_ptr<const Config> config) {
     if (wanted.count(key) == 0 && log_checks.count(key.second) == 0) stale.push_back(key);
   }
   scheduler_->Apply(std::move(jobs));
+  std::set<std::string> nodes;
+  for (const NodeConfig& n : config_->nodes) nodes.insert(n.name);
   for (const JobKey& key : stale) {
-    if (engine_->entries().count(key) != 0) engine_->OnRemoved(key);
+    // A node that left the inventory is retired; a check dropped from the config is removed.
+    if (engine_->entries().count(key) != 0) {
+      engine_->OnRemoved(key, nodes.count(key.first) == 0 ? "node retired" : "check removed");
+    }
   }
 }
 
@@ -251,6 +306,7 @@ void Daemon::Shutdown() {
   stopping_ = true;
   if (http_) http_->Stop();
   scheduler_->Stop();
+  if (alert_tick_) alert_tick_->cancel();
   signals_.cancel();
   io_.stop();
 }
@@ -271,6 +327,8 @@ int Daemon::Run() {
     return 1;
   }
   ApplyConfig(config_);
+  alert_tick_ = std::make_unique<boost::asio::steady_timer>(io_);
+  ScheduleAlertTick();
   signals_.async_wait([this](boost::system::error_code ec, int s) {
     if (!ec) OnSignal(s);
   });

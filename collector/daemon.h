@@ -6,9 +6,11 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -56,6 +58,13 @@ class Daemon {
   std::vector<JobSpec> BuildJobs(const Config& config) const;
   void ReplaceDispatcher(const Config& config);
   void Record(const JobSpec& job, const probes::CheckResult& result);
+  // On the alert worker: messages into the outbox first, then the records that say they
+  // were sent, then history; so a crash in between re-sends instead of losing.
+  void PersistAlerts(const alerts::AlertEngine::Output& out);
+  void ScheduleAlertTick();
+  // GET /api/v1/problems and the other alert endpoints (daemon_alerts.cc).
+  void RouteAlertApi();
+  [[nodiscard]] nlohmann::json ProblemsJson() const;
   // Reads (or on first start creates) http.token_file; "" when none is configured.
   Result<void> LoadApiToken();
   // POST /api/v1/heartbeat and /api/v1/results: the submission applied to its job.
@@ -76,6 +85,8 @@ class Daemon {
   std::unique_ptr<ProbeRegistry> probes_;
   std::unique_ptr<CheckEngine> engine_;
   std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<boost::asio::steady_timer> alert_tick_;
+  std::vector<alerts::Downtime> downtimes_;  // io_context thread only; mirrors state.db
   std::unique_ptr<web::HttpServer> http_;
   std::unique_ptr<syslog::LogArchive> archive_;
   std::unique_ptr<syslog::SyslogServer> syslog_;  // null without syslog.listen

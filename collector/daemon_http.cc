@@ -43,6 +43,7 @@ void Daemon::StartHttp() {
                      [passive](const web::Request& r) { return web::HeartbeatPost(passive, r); });
   http_->Route("POST", "/api/v1/results",
                [passive](const web::Request& r) { return web::ResultsPost(passive, r); });
+  RouteAlertApi();
   http_->Route("GET", "/metrics", [view](const web::Request&) { return web::Metrics(view); });
   http_->Route("GET", "/", [view](const web::Request&) { return web::StatusPage(view); });
   if (auto ok = http_->Start(); !ok) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "collector/alerts_cli.h"
 #include "collector/cli_client.h"
 #include "collector/config/loader.h"
 #include "collector/daemon.h"
@@ -25,6 +26,7 @@ constexpr const char* kUsage = R"(usage:
   groundstation check KIND [OPTIONS]       run one probe as a Nagios plugin (exit 0/1/2/3)
   groundstation status [--url URL]         print the check states of a running collector
   groundstation logs [OPTIONS]             search the log archive (see: logs --help)
+  groundstation alerts ...                 problems, ack, downtime, history (see: alerts --help)
   groundstation --version
 )";
 
@@ -105,6 +107,7 @@ int main(int argc, char** argv) {
   if (command == "check") return gs::probes::RunCheckCli(argc - 2, argv + 2);
   if (command == "status") return gs::collector::StatusCommand(rest);
   if (command == "logs") return gs::collector::LogsCommand(rest);
+  if (command == "alerts") return gs::collector::AlertsCommand(rest);
   if (command == "--version" || command == "version") {
     std::printf("groundstation %s\n", GS_VERSION);
     return 0;

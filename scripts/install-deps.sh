@@ -18,6 +18,7 @@ RUN=(curl ca-certificates sqlite3)
 # libraries monitoring-plugins-standard needs without its recommends (check_curl, check_mysql).
 TEST=(nginx-light monitoring-plugins-basic monitoring-plugins-standard socat procps prometheus
   mariadb-server mariadb-client nagios-nrpe-server nagios-nrpe-plugin liburiparser1 libmariadb3
+  prometheus-alertmanager python3-aiosmtpd tzdata
   clang libclang-rt-14-dev
   syslog-ng-core bsdutils openssl libestr0 libfastjson4 liblognorm5 iproute2)
 BENCH=(prometheus-blackbox-exporter wrk time bc)

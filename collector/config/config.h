@@ -11,7 +11,12 @@
 #include <variant>
 #include <vector>
 
+#include "alerts/alertmanager_notifier.h"
+#include "alerts/email_notifier.h"
+#include "alerts/flapping.h"
 #include "alerts/router.h"
+#include "alerts/sms_notifier.h"
+#include "alerts/webhook_notifier.h"
 #include "probes/disk_probe.h"
 #include "probes/http_probe.h"
 #include "probes/mysql_probe.h"
@@ -161,6 +166,11 @@ struct CheckConfig {
   milliseconds timeout{10'000};
   int max_attempts = 3;
   milliseconds retry_interval{0};  // 0: same as interval
+  // Alerting: a host check marks its node DOWN while it fails (the node's other checks are
+  // held); depends_on holds this check's alerts while a matching check fails.
+  bool host_check = false;
+  std::optional<probes::Selector> depends_on;
+  alerts::FlapOptions flap;
   std::variant<HttpCheckOptions, DiskCheckOptions, ExecCheckOptions, HeartbeatCheckOptions,
                MysqlCheckOptions, TcpCheckOptions, NrpeCheckOptions, RaidCheckOptions>
       options;
@@ -171,13 +181,20 @@ struct CheckConfig {
   friend bool operator==(const CheckConfig&, const CheckConfig&) = default;
 };
 
+// One notifier: its name, kind and the options of that kind's notifier class. Kinds:
+// webhook, slack, alertmanager, twilio, sms_gateway, email (collector/config/parse_notifiers.cc).
 struct NotifierConfig {
   std::string name;
-  std::string kind;  // webhook
-  std::string url;
-  milliseconds timeout{10'000};
-  std::map<std::string, std::string> headers;
-  friend bool operator==(const NotifierConfig&, const NotifierConfig&) = default;
+  std::string kind;
+  std::variant<alerts::WebhookNotifier::Options, alerts::AlertmanagerNotifier::Options,
+               alerts::TwilioSmsNotifier::Options, alerts::GatewaySmsNotifier::Options,
+               alerts::EmailNotifier::Options>
+      options;
+  // The notifier's YAML as written, so a reload can tell whether it changed.
+  std::string spec;
+  friend bool operator==(const NotifierConfig& a, const NotifierConfig& b) {
+    return a.name == b.name && a.kind == b.kind && a.spec == b.spec;
+  }
 };
 
 struct Config {

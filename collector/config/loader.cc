@@ -15,6 +15,9 @@
 namespace gs::collector {
 
 using config_parse::ParseCheck;
+using config_parse::ParseName;
+using config_parse::ParseNotifiers;
+using config_parse::ParseRoutes;
 using config_parse::ParseSelector;
 using config_parse::Size;
 
@@ -52,35 +55,6 @@ checks:
     interval: 60s
 )yaml";
 
-bool ValidName(std::string_view name) {
-  if (name.empty() || name.size() > 128) return false;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// Reads `name:` (required, restricted charset) and reports a duplicate within `seen`.
-std::optional<std::string> ParseName(YamlWalker& w, const YAML::Node& node, std::string_view key,
-                                     std::set<std::string>& seen) {
-  auto name = w.String(node, "name", key);
-  if (!name) {
-    if (!node["name"].IsDefined()) w.Error(node, KeyPath(key, "name"), "is required");
-    return std::nullopt;
-  }
-  if (!ValidName(*name)) {
-    w.Error(node["name"], KeyPath(key, "name"),
-            "\"" + *name + "\" must be 1-128 characters of A-Z a-z 0-9 . _ -");
-    return std::nullopt;
-  }
-  if (!seen.insert(*name).second) {
-    w.Error(node["name"], KeyPath(key, "name"), "duplicate name \"" + *name + "\"");
-  }
-  return name;
-}
-
 void ParseNodes(YamlWalker& w, const YAML::Node& list, Config& config) {
   if (!w.ExpectSequence(list, "nodes")) return;
   std::set<std::string> seen;
@@ -96,59 +70,6 @@ void ParseNodes(YamlWalker& w, const YAML::Node& list, Config& config) {
     node.address = w.String(n, "address", key).value_or(node.name);
     if (auto tags = w.StringMap(n, "tags", key)) node.tags.insert(tags->begin(), tags->end());
     if (name) config.nodes.push_back(std::move(node));
-  }
-}
-
-void ParseNotifiers(YamlWalker& w, const YAML::Node& list, Config& config) {
-  if (!w.ExpectSequence(list, "notifiers")) return;
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string key = KeyPath("notifiers", i);
-    const YAML::Node n = list[i];
-    if (!w.ExpectMap(n, key, {"name", "kind", "url", "timeout", "headers"})) continue;
-    NotifierConfig notifier;
-    auto name = ParseName(w, n, key, seen);
-    notifier.kind = w.String(n, "kind", key).value_or("");
-    if (notifier.kind != "webhook") {
-      w.Error(n["kind"].IsDefined() ? n["kind"] : n, KeyPath(key, "kind"),
-              notifier.kind.empty() ? "is required (webhook)"
-                                    : "unknown notifier kind \"" + notifier.kind + "\" (webhook)");
-    }
-    notifier.url = w.String(n, "url", key).value_or("");
-    if (!notifier.url.starts_with("http://") && !notifier.url.starts_with("https://")) {
-      w.Error(n["url"].IsDefined() ? n["url"] : n, KeyPath(key, "url"),
-              "an http:// or https:// URL is required");
-    }
-    notifier.timeout = w.Duration(n, "timeout", key).value_or(notifier.timeout);
-    notifier.headers = w.StringMap(n, "headers", key).value_or(notifier.headers);
-    if (name) {
-      notifier.name = *name;
-      config.notifiers.push_back(std::move(notifier));
-    }
-  }
-}
-
-void ParseRoutes(YamlWalker& w, const YAML::Node& list, Config& config) {
-  if (!w.ExpectSequence(list, "routes")) return;
-  std::set<std::string> notifiers;
-  for (const auto& n : config.notifiers) notifiers.insert(n.name);
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string key = KeyPath("routes", i);
-    const YAML::Node r = list[i];
-    if (!w.ExpectMap(r, key, {"match", "notify", "continue"})) continue;
-    alerts::Route route;
-    route.match = ParseSelector(w, r["match"], KeyPath(key, "match")).value_or(probes::Selector{});
-    route.notify = w.StringList(r, "notify", key).value_or(route.notify);
-    if (route.notify.empty()) w.Error(r, KeyPath(key, "notify"), "names no notifier");
-    for (std::size_t j = 0; j < route.notify.size(); ++j) {
-      if (notifiers.count(route.notify[j]) == 0) {
-        const YAML::Node at = r["notify"].IsSequence() ? r["notify"][j] : r["notify"];
-        w.Error(at, KeyPath(KeyPath(key, "notify"), j),
-                "unknown notifier \"" + route.notify[j] + "\"");
-      }
-    }
-    route.continue_matching = w.Bool(r, "continue", key).value_or(true);
-    config.routes.push_back(std::move(route));
   }
 }
 

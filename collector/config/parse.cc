@@ -5,6 +5,7 @@
 
 #include <array>
 #include <charconv>
+#include <set>
 
 #include "collector/config/size.h"
 #include "collector/config/template.h"
@@ -209,7 +210,8 @@ void ParseRaid(YamlWalker& w, const YAML::Node& check, const std::string& key, C
 namespace {
 
 constexpr std::string_view kCommonCheckKeys[] = {
-    "name", "kind", "select", "interval", "timeout", "max_attempts", "retry_interval"};
+    "name",         "kind",           "select",     "interval",   "timeout",
+    "max_attempts", "retry_interval", "host_check", "depends_on", "flapping"};
 
 }  // namespace
 
@@ -244,6 +246,33 @@ std::optional<probes::Selector> ParseSelector(YamlWalker& w, const YAML::Node& n
   return probes::Selector(std::move(conditions));
 }
 
+// host_check, depends_on and flapping: how the alert engine treats the check.
+void ParseAlerting(YamlWalker& w, const YAML::Node& node, const std::string& key,
+                   CheckConfig& check) {
+  check.host_check = w.Bool(node, "host_check", key).value_or(false);
+  if (node["depends_on"].IsDefined()) {
+    check.depends_on = ParseSelector(w, node["depends_on"], KeyPath(key, "depends_on"));
+    if (check.depends_on && check.depends_on->conditions().empty()) {
+      w.Error(node["depends_on"], KeyPath(key, "depends_on"),
+              "an empty selector would depend on every check; name one, e.g. {check: lb_http}");
+    }
+  }
+  const YAML::Node flap = node["flapping"];
+  if (!flap.IsDefined()) return;
+  const std::string fkey = KeyPath(key, "flapping");
+  if (flap.IsScalar()) {
+    check.flap.enabled = w.Bool(node, "flapping", key).value_or(true);
+    return;
+  }
+  if (!w.ExpectMap(flap, fkey, {"low", "high"})) return;
+  check.flap.low_threshold = w.Number(flap, "low", fkey).value_or(check.flap.low_threshold);
+  check.flap.high_threshold = w.Number(flap, "high", fkey).value_or(check.flap.high_threshold);
+  if (check.flap.low_threshold < 0 || check.flap.high_threshold > 100 ||
+      check.flap.low_threshold > check.flap.high_threshold) {
+    w.Error(flap, fkey, "needs 0 <= low <= high <= 100 (percent state change)");
+  }
+}
+
 std::optional<CheckConfig> ParseCheck(YamlWalker& w, const YAML::Node& node,
                                       std::string_view key_view) {
   const std::string key(key_view);
@@ -267,6 +296,7 @@ std::optional<CheckConfig> ParseCheck(YamlWalker& w, const YAML::Node& node,
   if (kind != nullptr && kind->passive) check.max_attempts = 1;
   check.max_attempts = w.Int(node, "max_attempts", key, 1, 100).value_or(check.max_attempts);
   check.retry_interval = w.Duration(node, "retry_interval", key).value_or(check.retry_interval);
+  ParseAlerting(w, node, key, check);
   if (check.interval < std::chrono::seconds(1)) {
     w.Error(node["interval"], KeyPath(key, "interval"), "must be at least 1s");
   }
@@ -282,6 +312,35 @@ std::optional<CheckConfig> ParseCheck(YamlWalker& w, const YAML::Node& node,
   }
   if (w.errors().size() != errors_before) return std::nullopt;
   return check;
+}
+
+bool ValidName(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Reads `name:` (required, restricted charset) and reports a duplicate within `seen`.
+std::optional<std::string> ParseName(YamlWalker& w, const YAML::Node& node, std::string_view key,
+                                     std::set<std::string>& seen) {
+  auto name = w.String(node, "name", key);
+  if (!name) {
+    if (!node["name"].IsDefined()) w.Error(node, KeyPath(key, "name"), "is required");
+    return std::nullopt;
+  }
+  if (!ValidName(*name)) {
+    w.Error(node["name"], KeyPath(key, "name"),
+            "\"" + *name + "\" must be 1-128 characters of A-Z a-z 0-9 . _ -");
+    return std::nullopt;
+  }
+  if (!seen.insert(*name).second) {
+    w.Error(node["name"], KeyPath(key, "name"), "duplicate name \"" + *name + "\"");
+  }
+  return name;
 }
 
 }  // namespace gs::collector::config_parse

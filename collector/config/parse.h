@@ -5,6 +5,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <optional>
+#include <set>
+#include <string>
 
 #include "collector/config/config.h"
 #include "collector/config/yaml_walker.h"
@@ -16,6 +18,15 @@ std::optional<probes::Selector> ParseSelector(YamlWalker& w, const YAML::Node& n
 // "invalid regex \"(x\" at offset 2: missing closing parenthesis"; nullopt when `pattern`
 // compiles with PCRE2.
 std::optional<std::string> RegexError(const std::string& pattern);
+
+// Reads `name:` (required, 1-128 of A-Z a-z 0-9 . _ -) and reports a duplicate within `seen`.
+std::optional<std::string> ParseName(YamlWalker& w, const YAML::Node& node, std::string_view key,
+                                     std::set<std::string>& seen);
+
+// The notifiers: and routes: sections (parse_notifiers.cc). Routes are checked against the
+// notifier names, so parse notifiers first.
+void ParseNotifiers(YamlWalker& w, const YAML::Node& list, Config& config);
+void ParseRoutes(YamlWalker& w, const YAML::Node& list, Config& config);
 
 std::optional<CheckConfig> ParseCheck(YamlWalker& w, const YAML::Node& node, std::string_view key);
 

@@ -6,12 +6,22 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "collector/storage/sqlite_util.h"
+
 namespace gs::collector {
 namespace {
 
 using alerts::CheckStatus;
 using alerts::Notification;
 using Clock = std::chrono::system_clock;
+using sql::Bind;
+using sql::FromMs;
+using sql::Int;
+using sql::Int64;
+using sql::ResetOnExit;
+using sql::StateCol;
+using sql::Text;
+using sql::ToMs;
 
 constexpr int kBusyTimeoutMs = 5000;
 
@@ -38,6 +48,23 @@ ALTER TABLE check_state ADD COLUMN last_passive_ms INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 2;
 )sql";
 
+// Version 3: the alert engine. A notification is stored whole as JSON (payload; the old
+// columns keep its first alert for older readers), plus the engine's per-check records,
+// downtimes and the alert history.
+constexpr const char kSchemaV3[] = R"sql(
+ALTER TABLE outbox ADD COLUMN payload TEXT;
+CREATE TABLE alert_state (
+  node TEXT NOT NULL, check_name TEXT NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (node, check_name)) WITHOUT ROWID;
+CREATE TABLE downtime (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE alert_history (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, node TEXT NOT NULL,
+  check_name TEXT NOT NULL, event TEXT NOT NULL, state INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE INDEX alert_history_check ON alert_history (node, check_name, seq);
+CREATE INDEX alert_history_time ON alert_history (time_ms);
+PRAGMA user_version = 3;
+)sql";
+
 constexpr const char kSaveState[] =
     "INSERT OR REPLACE INTO check_state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 constexpr const char kLoadStates[] =
@@ -46,45 +73,18 @@ constexpr const char kLoadStates[] =
 constexpr const char kRemoveState[] = "DELETE FROM check_state WHERE node = ?1 AND check_name = ?2";
 constexpr const char kAdd[] =
     "INSERT INTO outbox (id, notifier, firing, node, check_name, state, previous_state, output, "
-    "since_ms, tags, attempts, next_attempt_ms, last_error) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "since_ms, tags, attempts, next_attempt_ms, last_error, payload) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
     "ON CONFLICT (id) DO UPDATE SET notifier = ?2, firing = ?3, node = ?4, check_name = ?5, "
     "state = ?6, previous_state = ?7, output = ?8, since_ms = ?9, tags = ?10, attempts = ?11, "
-    "next_attempt_ms = ?12, last_error = ?13";
+    "next_attempt_ms = ?12, last_error = ?13, payload = ?14";
 constexpr const char kRemove[] = "DELETE FROM outbox WHERE id = ?1";
 constexpr const char kRecordAttempt[] =
     "UPDATE outbox SET attempts = ?2, next_attempt_ms = ?3, last_error = ?4 WHERE id = ?1";
 constexpr const char kLoadAll[] =
     "SELECT id, notifier, firing, node, check_name, state, previous_state, output, since_ms, "
-    "tags, attempts, next_attempt_ms, last_error FROM outbox ORDER BY next_attempt_ms, seq";
-
-std::int64_t ToMs(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-Clock::time_point FromMs(std::int64_t ms) {
-  return Clock::time_point(
-      std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(ms)));
-}
-
-// Binds are checked together: any failure shows up as a failed step, with the db's message.
-void Bind(sqlite3_stmt* s, int i, const std::string& v) {
-  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
-void Bind(sqlite3_stmt* s, int i, std::int64_t v) { sqlite3_bind_int64(s, i, v); }
-void Bind(sqlite3_stmt* s, int i, int v) { sqlite3_bind_int(s, i, v); }
-void Bind(sqlite3_stmt* s, int i, bool v) { sqlite3_bind_int(s, i, v ? 1 : 0); }
-void Bind(sqlite3_stmt* s, int i, probes::State v) { sqlite3_bind_int(s, i, static_cast<int>(v)); }
-
-std::string Text(sqlite3_stmt* s, int col) {
-  const unsigned char* p = sqlite3_column_text(s, col);
-  if (p == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(p),
-                     static_cast<std::size_t>(sqlite3_column_bytes(s, col)));
-}
-std::int64_t Int64(sqlite3_stmt* s, int col) { return sqlite3_column_int64(s, col); }
-int Int(sqlite3_stmt* s, int col) { return sqlite3_column_int(s, col); }
-probes::State StateCol(sqlite3_stmt* s, int col) { return probes::StateFromExit(Int(s, col)); }
+    "tags, attempts, next_attempt_ms, last_error, payload FROM outbox "
+    "ORDER BY next_attempt_ms, seq";
 
 std::string TagsToJson(const probes::Tags& tags) {
   nlohmann::json j = nlohmann::json::object();
@@ -117,38 +117,32 @@ CheckStatus StatusFromRow(sqlite3_stmt* s) {
   return c;
 }
 
+// A row written by version 3 carries the whole notification in payload; an older row (or a
+// payload that does not parse) is rebuilt from the columns as a one-alert message.
 Notification NotificationFromRow(sqlite3_stmt* s) {
   Notification n;
+  if (sqlite3_column_type(s, 13) != SQLITE_NULL) {
+    if (auto stored = alerts::FromStoredJson(Text(s, 13))) n = std::move(*stored);
+  }
+  if (n.alerts.empty()) {
+    alerts::AlertItem a;
+    a.firing = Int(s, 2) != 0;
+    a.node = Text(s, 3);
+    a.check = Text(s, 4);
+    a.state = StateCol(s, 5);
+    a.previous_state = StateCol(s, 6);
+    a.output = Text(s, 7);
+    a.since = FromMs(Int64(s, 8));
+    a.tags = TagsFromJson(Text(s, 9));
+    n.alerts.push_back(std::move(a));
+  }
   n.id = Text(s, 0);
   n.notifier = Text(s, 1);
-  n.firing = Int(s, 2) != 0;
-  n.node = Text(s, 3);
-  n.check = Text(s, 4);
-  n.state = StateCol(s, 5);
-  n.previous_state = StateCol(s, 6);
-  n.output = Text(s, 7);
-  n.since = FromMs(Int64(s, 8));
-  n.tags = TagsFromJson(Text(s, 9));
   n.attempts = Int(s, 10);
   n.next_attempt = FromMs(Int64(s, 11));
   n.last_error = Text(s, 12);
   return n;
 }
-
-// Resets a cached statement when the call that used it returns, so it holds no read lock.
-class ResetOnExit {
- public:
-  explicit ResetOnExit(sqlite3_stmt* s) : s_(s) {}
-  ~ResetOnExit() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  ResetOnExit(const ResetOnExit&) = delete;
-  ResetOnExit& operator=(const ResetOnExit&) = delete;
-
- private:
-  sqlite3_stmt* s_;
-};
 
 }  // namespace
 
@@ -191,7 +185,7 @@ Result<void> StateDb::Migrate() {
                 std::to_string(kSchemaVersion) + ")");
   }
   // Each step upgrades one version in its own transaction; a new database runs them all.
-  constexpr std::array<const char*, 2> kSteps = {kSchemaV1, kSchemaV2};
+  constexpr std::array<const char*, 3> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3};
   for (int v = version; v < kSchemaVersion; ++v) {
     if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
     if (auto r = Exec(kSteps.at(static_cast<std::size_t>(v))); !r) {
@@ -308,19 +302,22 @@ Result<void> StateDb::Add(const Notification& n) {
   auto s = Prepare(kAdd);
   if (!s) return tl::unexpected(s.error());
   ResetOnExit reset(*s);
+  static const alerts::AlertItem kNone;
+  const alerts::AlertItem& a = n.alerts.empty() ? kNone : n.Primary();
   Bind(*s, 1, n.id);
   Bind(*s, 2, n.notifier);
-  Bind(*s, 3, n.firing);
-  Bind(*s, 4, n.node);
-  Bind(*s, 5, n.check);
-  Bind(*s, 6, n.state);
-  Bind(*s, 7, n.previous_state);
-  Bind(*s, 8, n.output);
-  Bind(*s, 9, ToMs(n.since));
-  Bind(*s, 10, TagsToJson(n.tags));
+  Bind(*s, 3, n.Firing());
+  Bind(*s, 4, a.node);
+  Bind(*s, 5, a.check);
+  Bind(*s, 6, a.state);
+  Bind(*s, 7, a.previous_state);
+  Bind(*s, 8, a.output);
+  Bind(*s, 9, ToMs(a.since));
+  Bind(*s, 10, TagsToJson(a.tags));
   Bind(*s, 11, n.attempts);
   Bind(*s, 12, ToMs(n.next_attempt));
   Bind(*s, 13, n.last_error);
+  Bind(*s, 14, alerts::ToStoredJson(n));
   return StepDone(*s, "adding notification " + n.id);
 }
 

@@ -1,5 +1,6 @@
-// StateDb: the collector's SQLite database (data_dir/state.db): current check states and the
-// durable notification outbox (it implements alerts::OutboxStore).
+// StateDb: the collector's SQLite database (data_dir/state.db): current check states, the
+// durable notification outbox (it implements alerts::OutboxStore), the alert engine's
+// records, downtimes and the alert history.
 //
 // WAL mode with synchronous=FULL: a call that returns success has made its change durable.
 // Thread-safety: thread-safe. One connection, serialised by an internal mutex (SQLite has one
@@ -16,7 +17,9 @@
 #include <utility>
 #include <vector>
 
+#include "alerts/alert_engine.h"
 #include "alerts/check_status.h"
+#include "alerts/downtime.h"
 #include "alerts/outbox.h"
 #include "probes/result.h"
 
@@ -53,8 +56,29 @@ class StateDb : public alerts::OutboxStore {
                              const std::string& last_error) override;
   Result<std::vector<alerts::Notification>> LoadAll() override;
 
+  // The alert engine's records (state_db_alerts.cc). Apply saves (value) or deletes (nullopt)
+  // many in one transaction.
+  Result<void> ApplyAlertRecords(
+      const std::map<CheckKey, std::optional<alerts::AlertRecord>>& batch);
+  // Records that do not decode are skipped and named in `skipped` (when given).
+  Result<std::vector<alerts::AlertRecord>> LoadAlertRecords(
+      std::vector<std::string>* skipped = nullptr);
+
+  Result<void> SaveDowntime(const alerts::Downtime& d);  // replaces one with the same id
+  Result<bool> RemoveDowntime(const std::string& id);    // false: no such downtime
+  Result<std::vector<alerts::Downtime>> LoadDowntimes();
+
+  Result<void> AppendHistory(const std::vector<alerts::HistoryEntry>& entries);
+  // The newest `limit` entries of (node, check), newest first; an empty check: all the
+  // node's checks; both empty: every check.
+  Result<std::vector<alerts::HistoryEntry>> LoadHistory(const std::string& node,
+                                                        const std::string& check,
+                                                        std::size_t limit);
+  // Deletes history entries older than `before`; returns how many.
+  Result<std::int64_t> PruneHistory(std::chrono::system_clock::time_point before);
+
   // The schema version this code writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
  private:
   explicit StateDb(sqlite3* db);
@@ -65,6 +89,9 @@ class StateDb : public alerts::OutboxStore {
   Result<void> Exec(const char* sql);
   // The cached prepared statement for `sql` (a string literal), reset and ready to bind.
   Result<sqlite3_stmt*> Prepare(const char* sql);
+  // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it fails.
+  template <typename F>
+  Result<void> InTransaction(F&& body);
   // Steps a prepared write statement to completion.
   Result<void> StepDone(sqlite3_stmt* s, const std::string& what);
   Error SqlError(const std::string& what) const;

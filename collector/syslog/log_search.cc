@@ -18,43 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::system_clock;
 
-// RFC 3339 with Z or an offset, a bare date, Unix seconds, or a duration before `now`.
-Result<system_clock::time_point> ParseTimeParam(std::string_view name, std::string_view text,
-                                                system_clock::time_point now) {
-  const std::string what = std::string(name) + "=\"" + std::string(text) + "\"";
-  system_clock::time_point t;
-  if (text.size() == 10 && ParseReceived(std::string(text) + "T00:00:00Z", t)) return t;
-  if (text.size() >= 20 && text[10] == 'T') {
-    std::string_view body = text;
-    std::chrono::minutes offset{0};
-    if (!text.ends_with('Z') && !text.ends_with('z')) {
-      const std::string_view zone = text.substr(text.size() - 6);
-      int hh = 0, mm = 0;
-      if ((zone[0] != '+' && zone[0] != '-') || zone[3] != ':' ||
-          std::from_chars(zone.data() + 1, zone.data() + 3, hh).ec != std::errc() ||
-          std::from_chars(zone.data() + 4, zone.data() + 6, mm).ec != std::errc() || hh > 23 ||
-          mm > 59) {
-        return Fail(what + ": expected RFC 3339 (2026-11-22T03:00:00Z)");
-      }
-      offset = std::chrono::minutes((zone[0] == '-' ? -1 : 1) * (hh * 60 + mm));
-      body = text.substr(0, text.size() - 6);
-    } else {
-      body.remove_suffix(1);
-    }
-    if (ParseReceived(std::string(body) + "Z", t)) return t - offset;
-    return Fail(what + ": expected RFC 3339 (2026-11-22T03:00:00Z)");
-  }
-  long long seconds = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  if (ec == std::errc() && end == text.data() + text.size() && seconds > 100'000'000) {
-    return system_clock::time_point(std::chrono::seconds(seconds));
-  }
-  if (auto ago = ParseDuration(text); ago && !text.empty() && text.back() >= 'a') {
-    return now - *ago;
-  }
-  return Fail(what + ": expected RFC 3339, a date, Unix seconds or a duration such as 15m");
-}
-
 struct Scan {
   const LogQuery& query;
   const LogSearchBounds& bounds;
@@ -136,6 +99,42 @@ std::string_view FormatField(Format f) {
 }
 
 }  // namespace
+
+Result<system_clock::time_point> ParseTimeParam(std::string_view name, std::string_view text,
+                                                system_clock::time_point now) {
+  const std::string what = std::string(name) + "=\"" + std::string(text) + "\"";
+  system_clock::time_point t;
+  if (text.size() == 10 && ParseReceived(std::string(text) + "T00:00:00Z", t)) return t;
+  if (text.size() >= 20 && text[10] == 'T') {
+    std::string_view body = text;
+    std::chrono::minutes offset{0};
+    if (!text.ends_with('Z') && !text.ends_with('z')) {
+      const std::string_view zone = text.substr(text.size() - 6);
+      int hh = 0, mm = 0;
+      if ((zone[0] != '+' && zone[0] != '-') || zone[3] != ':' ||
+          std::from_chars(zone.data() + 1, zone.data() + 3, hh).ec != std::errc() ||
+          std::from_chars(zone.data() + 4, zone.data() + 6, mm).ec != std::errc() || hh > 23 ||
+          mm > 59) {
+        return Fail(what + ": expected RFC 3339 (2026-11-22T03:00:00Z)");
+      }
+      offset = std::chrono::minutes((zone[0] == '-' ? -1 : 1) * (hh * 60 + mm));
+      body = text.substr(0, text.size() - 6);
+    } else {
+      body.remove_suffix(1);
+    }
+    if (ParseReceived(std::string(body) + "Z", t)) return t - offset;
+    return Fail(what + ": expected RFC 3339 (2026-11-22T03:00:00Z)");
+  }
+  long long seconds = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (ec == std::errc() && end == text.data() + text.size() && seconds > 100'000'000) {
+    return system_clock::time_point(std::chrono::seconds(seconds));
+  }
+  if (auto ago = ParseDuration(text); ago && !text.empty() && text.back() >= 'a') {
+    return now - *ago;
+  }
+  return Fail(what + ": expected RFC 3339, a date, Unix seconds or a duration such as 15m");
+}
 
 Result<LogQuery> ParseLogQuery(const std::map<std::string, std::string>& params,
                                system_clock::time_point now) {

@@ -43,6 +43,11 @@ struct LogSearchResult {
   std::uint64_t bad_lines = 0;  // lines that are not archive lines (skipped)
 };
 
+// A point in time given as RFC 3339 with Z or an offset, a bare date, Unix seconds, or a
+// duration meaning that long before `now` ("15m"). Errors name `name` and quote the text.
+[[nodiscard]] Result<std::chrono::system_clock::time_point> ParseTimeParam(
+    std::string_view name, std::string_view text, std::chrono::system_clock::time_point now);
+
 // Builds a query from the API's parameters (host, app, node, severity, since, until, q,
 // limit). since/until take RFC 3339 ("2026-11-22T03:00:00Z", "2026-11-22"), Unix seconds,
 // or a duration meaning that long before `now` ("15m", "2h"). Fails with a message naming

@@ -8,16 +8,8 @@ namespace {
 
 constexpr std::string_view kHeartbeatPrefix = "/api/v1/heartbeat/";
 
-// 401 without a valid token (with the WWW-Authenticate challenge), 403 when writes are off.
 std::optional<Response> Unauthorized(const PassiveApi& api, const Request& request) {
-  const std::string token = api.token ? api.token() : std::string();
-  if (token.empty()) {
-    return JsonError(403, "write endpoints are disabled: set http.token_file in the config");
-  }
-  if (AuthorizedBearer(request, token)) return std::nullopt;
-  Response r = JsonError(401, "missing or wrong API token (Authorization: Bearer TOKEN)");
-  r.headers.emplace_back("WWW-Authenticate", "Bearer");
-  return r;
+  return RequireToken(api.token ? api.token() : std::string(), request);
 }
 
 std::string QueryParam(const Request& request, const char* name) {
@@ -26,6 +18,16 @@ std::string QueryParam(const Request& request, const char* name) {
 }
 
 }  // namespace
+
+std::optional<Response> RequireToken(const std::string& token, const Request& request) {
+  if (token.empty()) {
+    return JsonError(403, "write endpoints are disabled: set http.token_file in the config");
+  }
+  if (AuthorizedBearer(request, token)) return std::nullopt;
+  Response r = JsonError(401, "missing or wrong API token (Authorization: Bearer TOKEN)");
+  r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
 
 Response JsonError(int status, const std::string& message) {
   return Response{status,

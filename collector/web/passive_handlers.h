@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "collector/passive.h"
@@ -24,6 +25,10 @@ Response HeartbeatPost(const PassiveApi& api, const Request& request);
 
 // POST /api/v1/results with a JSON body (see collector/passive.h).
 Response ResultsPost(const PassiveApi& api, const Request& request);
+
+// nullopt when `request` carries `token` as its bearer token; else 401 (with the
+// WWW-Authenticate challenge), or 403 when `token` is empty (writes are disabled).
+std::optional<Response> RequireToken(const std::string& token, const Request& request);
 
 // A JSON error body {"error": message} with `status`.
 Response JsonError(int status, const std::string& message);

@@ -83,13 +83,13 @@ class FakeNotifier : public Notifier {
   };
   FakeNotifier(std::shared_ptr<Log> log, int failures)
       : log_(std::move(log)), failures_(failures) {}
-  Result<void> Send(const Notification& n) override {
+  SendResult Send(const Notification& n) override {
     std::lock_guard lock(log_->mu);
     log_->sent.push_back(n);
-    if (failures_ < 0) return Fail("HTTP 500");
+    if (failures_ < 0) return SendFailed("HTTP 500");
     if (failures_ > 0) {
       --failures_;
-      return Fail("HTTP 500");
+      return SendFailed("HTTP 500");
     }
     log_->delivered.push_back(n.id);
     return {};
@@ -111,8 +111,10 @@ Notification Note(std::string id, std::string notifier = "ops") {
   Notification n;
   n.id = std::move(id);
   n.notifier = std::move(notifier);
-  n.node = "web1";
-  n.check = "http";
+  AlertItem a;
+  a.node = "web1";
+  a.check = "http";
+  n.alerts.push_back(a);
   return n;
 }
 

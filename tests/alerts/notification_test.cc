@@ -12,20 +12,27 @@ Notification Sample() {
   Notification n;
   n.id = "abc123";
   n.notifier = "ops";
-  n.firing = true;
-  n.node = "web01";
-  n.check = "http";
-  n.state = probes::State::kCritical;
-  n.previous_state = probes::State::kOk;
-  n.output = "connection refused";
-  n.since = std::chrono::system_clock::time_point(std::chrono::seconds(1714564800)) +
+  AlertItem a;
+  a.firing = true;
+  a.node = "web01";
+  a.check = "http";
+  a.state = probes::State::kCritical;
+  a.previous_state = probes::State::kOk;
+  a.output = "connection refused";
+  a.since = std::chrono::system_clock::time_point(std::chrono::seconds(1714564800)) +
             std::chrono::milliseconds(250);
-  n.tags = {{"role", "web"}, {"env", "production"}};
+  a.tags = {{"role", "web"}, {"env", "production"}};
+  n.alerts.push_back(a);
   return n;
 }
 
 TEST(NotificationTest, WebhookJsonHasTheDesignBody) {
-  const nlohmann::json got = nlohmann::json::parse(ToWebhookJson(Sample()));
+  nlohmann::json got = nlohmann::json::parse(ToWebhookJson(Sample()));
+  // The DESIGN.md fields describe the primary alert; the additions are checked below.
+  for (const char* added : {"event", "group", "alerts", "note", "escalation"}) {
+    ASSERT_TRUE(got.contains(added)) << added;
+    got.erase(added);
+  }
   const nlohmann::json want = {
       {"id", "abc123"},
       {"status", "firing"},
@@ -42,8 +49,8 @@ TEST(NotificationTest, WebhookJsonHasTheDesignBody) {
 
 TEST(NotificationTest, ResolvedStatusAndEmptyTagsObject) {
   Notification n = Sample();
-  n.firing = false;
-  n.tags.clear();
+  n.alerts[0].firing = false;
+  n.alerts[0].tags.clear();
   const nlohmann::json got = nlohmann::json::parse(ToWebhookJson(n));
   EXPECT_EQ(got["status"], "resolved");
   EXPECT_TRUE(got["tags"].is_object());
@@ -51,8 +58,33 @@ TEST(NotificationTest, ResolvedStatusAndEmptyTagsObject) {
 
 TEST(NotificationTest, InvalidUtf8OutputDoesNotThrow) {
   Notification n = Sample();
-  n.output = "bad \xff byte";
+  n.alerts[0].output = "bad \xff byte";
   EXPECT_NO_THROW(nlohmann::json::parse(ToWebhookJson(n)));
+}
+
+TEST(NotificationTest, GroupedMessagesListEveryAlertAndRoundTripThroughTheOutbox) {
+  Notification n = Sample();
+  n.group = "route0:ops{check=http}";
+  n.group_labels = {{"check", "http"}};
+  for (const char* node : {"web02", "web03", "web04"}) {
+    AlertItem a = n.alerts[0];
+    a.node = node;
+    n.alerts.push_back(a);
+  }
+  n.alerts[3].firing = false;
+  n.alerts[3].reason = "node retired";
+  const nlohmann::json got = nlohmann::json::parse(ToWebhookJson(n));
+  EXPECT_EQ(got["status"], "firing");
+  EXPECT_EQ(got["alerts"].size(), 4u);
+  EXPECT_EQ(got["alerts"][3]["status"], "resolved");
+  EXPECT_EQ(got["alerts"][3]["reason"], "node retired");
+  EXPECT_EQ(got["group"], (nlohmann::json{{"check", "http"}}));
+  EXPECT_EQ(Headline(n), "[FIRING:3] http CRITICAL on web01, web02, web03 (1 resolved)");
+  auto back = FromStoredJson(ToStoredJson(n));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, n);
+  EXPECT_FALSE(FromStoredJson("{\"id\": 5}"));
+  EXPECT_FALSE(FromStoredJson("not json"));
 }
 
 TEST(NotificationTest, NewIdsAre128BitHexAndDistinct) {

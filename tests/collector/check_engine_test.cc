@@ -7,6 +7,13 @@ namespace {
 
 using probes::State;
 
+alerts::Route RouteTo(std::string notifier, probes::Selector match = {}) {
+  alerts::Route r;
+  r.match = std::move(match);
+  r.notify = {std::move(notifier)};
+  return r;
+}
+
 class CheckEngineTest : public ::testing::Test {
  protected:
   CheckEngineTest() {
@@ -15,7 +22,7 @@ class CheckEngineTest : public ::testing::Test {
     c->kind = "http";
     c->max_attempts = 3;
     job = JobSpec{probes::Target{"web01", "10.0.0.5", {{"role", "web"}}}, c};
-    engine.SetRoutes({alerts::Route{probes::Selector{}, {"ops"}, true}});
+    engine.SetRoutes({RouteTo("ops")});
   }
 
   bool Feed(State s, std::string text = "x") {
@@ -35,7 +42,13 @@ class CheckEngineTest : public ::testing::Test {
                            ++saves;
                          },
                          [this](const JobKey& k) { saved.erase(k); }, nullptr,
-                         [this](alerts::Notification n) { sent.push_back(std::move(n)); }}};
+                         [this](alerts::AlertEngine::Output out) { Collect(std::move(out)); }}};
+
+  void Collect(alerts::AlertEngine::Output out) {
+    for (auto& n : out.messages) sent.push_back(std::move(n));
+    for (auto& [key, record] : out.records) records[key] = std::move(record);
+  }
+  std::map<alerts::AlertKey, std::optional<alerts::AlertRecord>> records;
 };
 
 TEST_F(CheckEngineTest, AProblemNotifiesOnceWhenItBecomesHard) {
@@ -45,19 +58,19 @@ TEST_F(CheckEngineTest, AProblemNotifiesOnceWhenItBecomesHard) {
   EXPECT_FALSE(Feed(State::kCritical));  // HARD 3
   EXPECT_FALSE(Feed(State::kCritical));  // still HARD: no repeat
   ASSERT_EQ(sent.size(), 1u);
-  EXPECT_TRUE(sent[0].firing);
-  EXPECT_EQ(sent[0].state, State::kCritical);
-  EXPECT_EQ(sent[0].previous_state, State::kOk);
+  EXPECT_TRUE(sent[0].Firing());
+  EXPECT_EQ(sent[0].Primary().state, State::kCritical);
+  EXPECT_EQ(sent[0].Primary().previous_state, State::kOk);
   EXPECT_EQ(sent[0].notifier, "ops");
-  EXPECT_EQ(sent[0].tags.at("role"), "web");
+  EXPECT_EQ(sent[0].Primary().tags.at("role"), "web");
 }
 
 TEST_F(CheckEngineTest, ARecoveryAfterAHardProblemNotifiesResolved) {
   for (int i = 0; i < 3; ++i) Feed(State::kCritical);
   Feed(State::kOk);
   ASSERT_EQ(sent.size(), 2u);
-  EXPECT_FALSE(sent[1].firing);
-  EXPECT_EQ(sent[1].previous_state, State::kCritical);
+  EXPECT_FALSE(sent[1].Firing());
+  EXPECT_EQ(sent[1].Primary().previous_state, State::kCritical);
 }
 
 TEST_F(CheckEngineTest, ASoftProblemThatRecoversNotifiesNothing) {
@@ -70,10 +83,16 @@ TEST_F(CheckEngineTest, ARestoredHardProblemIsNotNotifiedAgain) {
   for (int i = 0; i < 3; ++i) Feed(State::kCritical);
   const auto persisted = saved;
   sent.clear();
-  CheckEngine restarted{CheckEngine::Sinks{nullptr, nullptr, nullptr,
-                                           [this](alerts::Notification n) { sent.push_back(n); }}};
-  restarted.SetRoutes({alerts::Route{probes::Selector{}, {"ops"}, true}});
+  CheckEngine restarted{
+      CheckEngine::Sinks{nullptr, nullptr, nullptr,
+                         [this](alerts::AlertEngine::Output out) { Collect(std::move(out)); }}};
+  restarted.SetRoutes({RouteTo("ops")});
   restarted.Restore(persisted);
+  std::vector<alerts::AlertRecord> alert_records;
+  for (const auto& [key, record] : records) {
+    if (record) alert_records.push_back(*record);
+  }
+  restarted.RestoreAlerts(alert_records);
   probes::CheckResult r;
   r.state = State::kCritical;
   restarted.OnResult(job, r);
@@ -81,14 +100,12 @@ TEST_F(CheckEngineTest, ARestoredHardProblemIsNotNotifiedAgain) {
   r.state = State::kOk;
   restarted.OnResult(job, r);
   ASSERT_EQ(sent.size(), 1u);
-  EXPECT_FALSE(sent[0].firing);
+  EXPECT_FALSE(sent[0].Firing());
 }
 
 TEST_F(CheckEngineTest, RoutesDecideWhoIsNotified) {
-  engine.SetRoutes({alerts::Route{
-      probes::Selector({{"role", probes::Selector::Condition::Kind::kEquals, {"db"}}}),
-      {"dba"},
-      true}});
+  engine.SetRoutes({RouteTo(
+      "dba", probes::Selector({{"role", probes::Selector::Condition::Kind::kEquals, {"db"}}}))});
   for (int i = 0; i < 3; ++i) Feed(State::kCritical);
   EXPECT_TRUE(sent.empty());
 }

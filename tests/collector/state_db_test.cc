@@ -27,16 +27,18 @@ Notification Note(std::string id, Time next_attempt = Time{milliseconds(5000)}) 
   Notification n;
   n.id = std::move(id);
   n.notifier = "ops";
-  n.firing = false;
-  n.node = "db1";
-  n.check = "mysql";
-  n.state = probes::State::kOk;
-  n.previous_state = probes::State::kCritical;
-  n.output = "Uptime: 10";
-  n.since = Time{milliseconds(1714564800123)};
-  n.tags = {{"role", "db"}, {"env", "prod \"quoted\""}};
+  alerts::AlertItem a;
+  a.firing = false;
+  a.node = "db1";
+  a.check = "mysql";
+  a.state = probes::State::kOk;
+  a.previous_state = probes::State::kCritical;
+  a.output = "Uptime: 10";
+  a.since = Time{milliseconds(1714564800123)};
+  a.tags = {{"role", "db"}, {"env", "prod \"quoted\""}};
   n.attempts = 0;
   n.next_attempt = next_attempt;
+  n.alerts.push_back(std::move(a));
   return n;
 }
 
@@ -136,11 +138,11 @@ TEST(StateDbTest, AddingAnExistingIdReplacesIt) {
   ASSERT_TRUE(db);
   ASSERT_TRUE((*db)->Add(Note("x")));
   Notification again = Note("x");
-  again.output = "changed";
+  again.alerts[0].output = "changed";
   ASSERT_TRUE((*db)->Add(again));
   auto all = (*db)->LoadAll();
   ASSERT_EQ(all->size(), 1u);
-  EXPECT_EQ((*all)[0].output, "changed");
+  EXPECT_EQ((*all)[0].alerts[0].output, "changed");
 }
 
 TEST(StateDbTest, UsesWalAndTheCurrentSchemaVersion) {
@@ -197,7 +199,9 @@ TEST(StateDbTest, ConcurrentWritersAreSerialised) {
 // Always fails: the endpoint is down.
 class DownNotifier : public alerts::Notifier {
  public:
-  Result<void> Send(const Notification&) override { return Fail("Couldn't connect to server"); }
+  alerts::SendResult Send(const Notification&) override {
+    return alerts::SendFailed("Couldn't connect to server");
+  }
 };
 
 // Records what it delivered.
@@ -205,7 +209,7 @@ class UpNotifier : public alerts::Notifier {
  public:
   explicit UpNotifier(std::shared_ptr<std::atomic<int>> attempts_seen)
       : attempts_seen_(std::move(attempts_seen)) {}
-  Result<void> Send(const Notification& n) override {
+  alerts::SendResult Send(const Notification& n) override {
     *attempts_seen_ = n.attempts;
     return {};
   }

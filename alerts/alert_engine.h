@@ -1,0 +1,176 @@
+// AlertEngine: decides which messages to send about which problems, and to whom.
+//
+// It is fed the HARD/SOFT outcome of every check result (alerts::Apply) and a clock tick, and
+// keeps, per (node, check), what each route was last told. From that it derives messages:
+//  - a problem is paged once it is HARD, visible and not acknowledged; it is not paged while
+//    the check flaps, is in downtime, its node is down (its host check fails) or a check it
+//    depends on fails: it is held, and paged when the hold ends and it still fails;
+//  - a recovery is sent to every route that was told about the problem (also while held);
+//  - alerts are grouped per route by group_by labels: a group's first message waits
+//    group_wait, later changes are sent at most every group_interval, a group still firing is
+//    repeated every repeat_interval, unacknowledged alerts escalate after each step's delay;
+//  - flapping started/stopped and acknowledgements are one message each;
+//  - a retired node's alerts are resolved with reason "node retired" and forgotten.
+//
+// Pure: no I/O and no clock reads (time is passed in), so tests can replay any sequence.
+// Output is collected and handed over by TakeOutput(): messages to enqueue (without ids),
+// alert records to persist (after the messages are durable) and history entries.
+// Thread-safety: not thread-safe; one owner thread (the collector's io_context).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "alerts/check_status.h"
+#include "alerts/downtime.h"
+#include "alerts/flapping.h"
+#include "alerts/notification.h"
+#include "alerts/router.h"
+#include "probes/result.h"
+
+namespace gs::alerts {
+
+using TimePoint = std::chrono::system_clock::time_point;
+using AlertKey = std::pair<std::string, std::string>;  // (node, check)
+
+// What the configuration says about one (node, check), passed with each result.
+struct CheckFacts {
+  std::string node;
+  std::string check;
+  std::string kind;
+  probes::Tags tags;  // the node's tags, without pseudo-tags
+  // A host check: while it is a HARD problem the node is DOWN and its other checks are held.
+  bool host_check = false;
+  // Held while any other alert matching this selector (tags plus pseudo-tags) is a HARD
+  // problem, e.g. {check: lb_http}.
+  std::optional<probes::Selector> depends_on;
+  FlapOptions flap;
+  friend bool operator==(const CheckFacts&, const CheckFacts&) = default;
+};
+
+struct Ack {
+  std::string author;
+  std::string comment;
+  bool sticky = true;  // false: cleared by any state change, true: only by recovery
+  TimePoint created{};
+  std::optional<TimePoint> expires;
+  friend bool operator==(const Ack&, const Ack&) = default;
+};
+
+// What one route was told about one alert.
+struct RouteRecord {
+  bool firing = false;
+  probes::State state = probes::State::kOk;
+  TimePoint first_sent{};  // when the problem was first sent (escalation counts from here)
+  TimePoint last_sent{};
+  int escalation = 0;  // escalation steps already sent
+  friend bool operator==(const RouteRecord&, const RouteRecord&) = default;
+};
+
+// Everything the engine remembers about one (node, check); persisted in state.db.
+struct AlertRecord {
+  CheckFacts facts;
+  probes::State state = probes::State::kOk;  // latest result
+  bool hard_problem = false;                 // HARD and not OK
+  std::string output;
+  TimePoint since{};  // when the HARD state began
+  probes::State previous_hard_state = probes::State::kOk;
+  FlapDetector flap;
+  std::optional<Ack> ack;
+  std::string retired;  // why the check is gone ("node retired"); empty while it exists
+  std::map<std::string, RouteRecord> routes;  // by RouteKey
+  friend bool operator==(const AlertRecord&, const AlertRecord&) = default;
+};
+
+struct HistoryEntry {
+  TimePoint time{};
+  std::string node;
+  std::string check;
+  // "problem", "recovery", "notified", "flapping_started", "flapping_stopped",
+  // "acknowledged", "ack_removed", "ack_expired", "retired"
+  std::string event;
+  probes::State state = probes::State::kOk;
+  std::string text;
+  friend bool operator==(const HistoryEntry&, const HistoryEntry&) = default;
+};
+
+class AlertEngine {
+ public:
+  struct Output {
+    std::vector<Notification> messages;  // id and delivery fields unset
+    // Records to save (nullopt: delete), to be written after `messages` are durable, so a
+    // crash in between re-sends rather than loses.
+    std::map<AlertKey, std::optional<AlertRecord>> records;
+    std::vector<HistoryEntry> history;
+  };
+
+  void SetRoutes(std::vector<Route> routes);
+  void SetDowntimes(std::vector<Downtime> downtimes) { downtimes_ = std::move(downtimes); }
+  // Seeds a record read back from state.db. Call before the first result.
+  void Restore(AlertRecord record);
+
+  // One check result and its transition (t.next.state feeds flap detection).
+  void OnResult(const CheckFacts& facts, const Transition& t, TimePoint now);
+  // The check no longer exists because its node left the inventory (or the check was
+  // removed): open alerts are resolved with reason "node retired", then forgotten.
+  void OnRetired(const AlertKey& key, TimePoint now, const std::string& reason = "node retired");
+  // Sends what is due: group flushes, repeats, escalations, held alerts whose hold ended,
+  // expired acknowledgements.
+  void Tick(TimePoint now);
+
+  // Fails when the check is unknown or not a HARD problem.
+  Result<void> Acknowledge(const AlertKey& key, Ack ack, TimePoint now);
+  Result<void> RemoveAck(const AlertKey& key, TimePoint now);
+
+  // Why a HARD problem is not paged now: "" (it is), "flapping", "downtime", "node down",
+  // "depends on NODE/CHECK", "acknowledged".
+  [[nodiscard]] std::string HoldReason(const AlertKey& key, TimePoint now) const;
+  [[nodiscard]] bool InDowntime(const AlertKey& key, TimePoint now) const;
+  [[nodiscard]] const std::map<AlertKey, AlertRecord>& records() const { return alerts_; }
+
+  Output TakeOutput() { return std::exchange(out_, Output{}); }
+
+ private:
+  struct GroupState {
+    TimePoint first_pending{};  // when it first had something to send; epoch: nothing
+    TimePoint last_flush{};
+  };
+  struct Member {
+    const AlertKey* key;
+    AlertRecord* alert;
+  };
+
+  [[nodiscard]] probes::Tags TagsOf(const AlertRecord& a) const;
+  [[nodiscard]] bool WantsFiring(const AlertKey& key, const AlertRecord& a, TimePoint now) const;
+  void FlushRoutes(TimePoint now);
+  void FlushGroup(std::size_t route, const std::string& group, std::vector<Member>& members,
+                  TimePoint now);
+  void Send(const Route& route, const std::string& group, const probes::Tags& labels,
+            std::vector<AlertItem> items, TimePoint now);
+  void Escalate(TimePoint now);
+  void Notice(Event event, const AlertKey& key, const AlertRecord& a, std::string note,
+              bool only_told, TimePoint now);
+  void ExpireAcks(TimePoint now);
+  void MarkDirty(const AlertKey& key) { dirty_.insert(key); }
+  void CollectDirty();
+  void History(const AlertKey& key, const char* event, probes::State state, std::string text,
+               TimePoint now);
+
+  std::vector<Route> routes_;
+  std::vector<std::string> route_keys_;
+  std::vector<Downtime> downtimes_;
+  std::map<AlertKey, AlertRecord> alerts_;
+  std::map<std::string, GroupState> groups_;
+  std::set<AlertKey> dirty_;
+  Output out_;
+};
+
+// An alert item describing `a` (firing as given).
+AlertItem ItemOf(const AlertKey& key, const AlertRecord& a, bool firing);
+
+}  // namespace gs::alerts
