@@ -46,6 +46,7 @@ void AlertEngine::SetRoutes(std::vector<Route> routes) {
 
 void AlertEngine::Restore(AlertRecord record) {
   AlertKey key{record.facts.node, record.facts.check};
+  if (IsUplink(record)) uplink_keys_.insert(key);
   alerts_[std::move(key)] = std::move(record);
 }
 
@@ -69,6 +70,9 @@ std::string AlertEngine::HoldReason(const AlertKey& key, TimePoint now) const {
   auto it = alerts_.find(key);
   if (it == alerts_.end()) return "";
   const AlertRecord& a = it->second;
+  if (uplink_hold_) return "uplink lost";
+  if (region_hold_ && !uplink_keys_.contains(key)) return "region unreachable";
+  if (AwaitingRecheck(a, now)) return "awaiting recheck after outage";
   if (a.flap.flapping()) return "flapping";
   if (InDowntime(key, now)) return "downtime";
   if (!a.facts.host_check) {
@@ -101,6 +105,17 @@ void AlertEngine::OnResult(const CheckFacts& facts, const Transition& t, TimePoi
   const bool was_flapping = a.flap.flapping();
   a.facts = facts;
   a.retired.clear();
+  if (IsUplink(a)) {
+    uplink_keys_.insert(key);
+  } else {
+    uplink_keys_.erase(key);
+  }
+  a.last_result = now;
+  if (t.next.state == State::kOk) {
+    a.failing_since = TimePoint{};
+  } else if (a.failing_since == TimePoint{}) {
+    a.failing_since = now;
+  }
   const FlapDetector::Change flap = a.flap.Record(t.next.state, facts.flap);
   a.state = t.next.state;
   a.output = t.next.output;
@@ -129,6 +144,7 @@ void AlertEngine::OnResult(const CheckFacts& facts, const Transition& t, TimePoi
     History(key, "flapping_stopped", a.state, std::to_string(a.flap.percent()) + "% change", now);
     Notice(Event::kFlappingStopped, key, a, "the check settled; notifications resume", false, now);
   }
+  if (previous_raw != a.state || t.hard_change) UpdateGround(now);
   if (t.hard_change || flap != FlapDetector::Change::kNone) FlushRoutes(now);
   CollectDirty();
 }
@@ -141,7 +157,9 @@ void AlertEngine::OnRetired(const AlertKey& key, TimePoint now, const std::strin
   a.retired = reason;
   a.hard_problem = false;
   a.ack.reset();
+  uplink_keys_.erase(key);
   MarkDirty(key);
+  UpdateGround(now);
   FlushRoutes(now);
   if (a.routes.empty()) {
     alerts_.erase(it);
@@ -153,6 +171,7 @@ void AlertEngine::OnRetired(const AlertKey& key, TimePoint now, const std::strin
 
 void AlertEngine::Tick(TimePoint now) {
   ExpireAcks(now);
+  UpdateGround(now);
   FlushRoutes(now);
   Escalate(now);
   // Retired alerts whose resolution went out are forgotten.

@@ -10,7 +10,11 @@
 //    group_wait, later changes are sent at most every group_interval, a group still firing is
 //    repeated every repeat_interval, unacknowledged alerts escalate after each step's delay;
 //  - flapping started/stopped and acknowledgements are one message each;
-//  - a retired node's alerts are resolved with reason "node retired" and forgotten.
+//  - a retired node's alerts are resolved with reason "node retired" and forgotten;
+//  - ground-station awareness (alerts/ground.h): while every uplink check fails, or a large
+//    share of all nodes failed at once, per-check alerts are held and one "uplink lost" or
+//    "region unreachable" message goes out; when it is over, one "restored" message says what
+//    is still failing, and the held problems are paged as usual.
 //
 // Pure: no I/O and no clock reads (time is passed in), so tests can replay any sequence.
 // Output is collected and handed over by TakeOutput(): messages to enqueue (without ids),
@@ -29,6 +33,7 @@
 #include "alerts/check_status.h"
 #include "alerts/downtime.h"
 #include "alerts/flapping.h"
+#include "alerts/ground.h"
 #include "alerts/notification.h"
 #include "alerts/router.h"
 #include "probes/result.h"
@@ -84,6 +89,8 @@ struct AlertRecord {
   std::optional<Ack> ack;
   std::string retired;  // why the check is gone ("node retired"); empty while it exists
   std::map<std::string, RouteRecord> routes;  // by RouteKey
+  TimePoint failing_since{};  // when the latest run of non-OK results began; epoch while OK
+  TimePoint last_result{};
   friend bool operator==(const AlertRecord&, const AlertRecord&) = default;
 };
 
@@ -107,12 +114,15 @@ class AlertEngine {
     // crash in between re-sends rather than loses.
     std::map<AlertKey, std::optional<AlertRecord>> records;
     std::vector<HistoryEntry> history;
+    std::optional<GroundState> ground;  // to save (with the records) when it changed
   };
 
   void SetRoutes(std::vector<Route> routes);
   void SetDowntimes(std::vector<Downtime> downtimes) { downtimes_ = std::move(downtimes); }
+  void SetGround(GroundOptions options);
   // Seeds a record read back from state.db. Call before the first result.
   void Restore(AlertRecord record);
+  void RestoreGround(GroundState state) { ground_ = std::move(state); }
 
   // One check result and its transition (t.next.state feeds flap detection).
   void OnResult(const CheckFacts& facts, const Transition& t, TimePoint now);
@@ -128,10 +138,11 @@ class AlertEngine {
   Result<void> RemoveAck(const AlertKey& key, TimePoint now);
 
   // Why a HARD problem is not paged now: "" (it is), "flapping", "downtime", "node down",
-  // "depends on NODE/CHECK", "acknowledged".
+  // "depends on NODE/CHECK", "acknowledged", "uplink lost", "region unreachable".
   [[nodiscard]] std::string HoldReason(const AlertKey& key, TimePoint now) const;
   [[nodiscard]] bool InDowntime(const AlertKey& key, TimePoint now) const;
   [[nodiscard]] const std::map<AlertKey, AlertRecord>& records() const { return alerts_; }
+  [[nodiscard]] const GroundState& ground() const { return ground_; }
 
   Output TakeOutput() { return std::exchange(out_, Output{}); }
 
@@ -158,6 +169,21 @@ class AlertEngine {
   void ExpireAcks(TimePoint now);
   void MarkDirty(const AlertKey& key) { dirty_.insert(key); }
   void CollectDirty();
+  // Ground-station awareness (alert_engine_ground.cc): re-evaluates the uplink and region
+  // conditions, sends what they call for and sets the holds.
+  [[nodiscard]] bool IsUplink(const AlertRecord& a) const;
+  void UpdateGround(TimePoint now);
+  void UpdateUplink(TimePoint now);
+  void UpdateRegion(TimePoint now);
+  // Nodes with a failing check (not of the uplink set) whose failure began at or after
+  // `from`; `hard_only`: only HARD problems count. Also returns the number of nodes.
+  [[nodiscard]] std::pair<int, int> FailingNodes(TimePoint from, bool hard_only) const;
+  [[nodiscard]] bool RegionExceeds(int failing, int nodes, double factor) const;
+  void GroundNotice(Event event, std::vector<AlertItem> items, std::string note, TimePoint now);
+  [[nodiscard]] std::string StillFailing() const;
+  // After an outage: true while a failing check has not reported since it ended.
+  [[nodiscard]] bool AwaitingRecheck(const AlertRecord& a, TimePoint now) const;
+  void SendPendingRestores(TimePoint now);
   void History(const AlertKey& key, const char* event, probes::State state, std::string text,
                TimePoint now);
 
@@ -167,6 +193,11 @@ class AlertEngine {
   std::map<AlertKey, AlertRecord> alerts_;
   std::map<std::string, GroupState> groups_;
   std::set<AlertKey> dirty_;
+  GroundOptions ground_options_;
+  GroundState ground_;
+  std::set<AlertKey> uplink_keys_;  // the uplink set among alerts_
+  bool uplink_hold_ = false;        // every uplink check fails: hold everything
+  bool region_hold_ = false;        // region suspect or unreachable: hold the rest
   Output out_;
 };
 

@@ -34,7 +34,11 @@ json Labels(const Notification& n, const AlertItem& a, probes::State severity) {
   labels["node"] = a.node;
   labels["check"] = a.check;
   labels["severity"] = SeverityLabel(severity);
-  if (n.event != Event::kAlert) labels["event"] = std::string(ToString(n.event));
+  // A "restored" message resolves the alerts its "lost" message raised: same labels.
+  Event event = n.event;
+  if (event == Event::kUplinkRestored) event = Event::kUplinkLost;
+  if (event == Event::kRegionRestored) event = Event::kRegionUnreachable;
+  if (event != Event::kAlert) labels["event"] = std::string(ToString(event));
   for (const auto& [key, value] : a.tags) {
     // Alertmanager drops empty labels anyway; an empty value means "no such label" there.
     if (!IsValidLabelName(key) || value.empty() || labels.contains(key)) continue;

@@ -37,13 +37,7 @@ Result<void> Dispatcher::Start() {
   }
   running_ = true;
   for (auto& [name, notifier] : notifiers_) LaneFor(name);  // a thread per configured notifier
-  for (Notification& n : *all) {
-    Lane& lane = LaneFor(n.notifier);
-    lane.stats.pending++;
-    stats_.pending++;
-    lane.queue.emplace(n.next_attempt, std::move(n));
-  }
-  for (auto& [name, lane] : lanes_) lane->cv.notify_one();
+  for (Notification& n : *all) Schedule(std::move(n));
   return {};
 }
 
@@ -69,23 +63,37 @@ void Dispatcher::StartLane(Lane& lane) {
 }
 
 Result<void> Dispatcher::Enqueue(Notification n) {
-  if (n.id.empty()) n.id = NewNotificationId();
-  if (n.next_attempt == Clock::time_point{}) n.next_attempt = Clock::now();
+  std::vector<Notification> one;
+  one.push_back(std::move(n));
+  return EnqueueAll(std::move(one));
+}
+
+Result<void> Dispatcher::EnqueueAll(std::vector<Notification> batch) {
+  if (batch.empty()) return {};
+  const Clock::time_point now = Clock::now();
+  for (Notification& n : batch) {
+    if (n.id.empty()) n.id = NewNotificationId();
+    if (n.next_attempt == Clock::time_point{}) n.next_attempt = now;
+  }
   std::lock_guard lock(mu_);
   // Durable first: the store write happens under mu_ so Start() cannot load it a second time.
-  if (auto added = store_.Add(n); !added) {
+  if (auto added = store_.AddAll(batch); !added) {
     stats_.store_errors++;
     return Fail("outbox: " + added.error().message);
   }
-  stats_.enqueued++;
+  stats_.enqueued += batch.size();
   if (running_ && !stopping_) {
-    Lane& lane = LaneFor(n.notifier);
-    stats_.pending++;
-    lane.stats.pending++;
-    lane.queue.emplace(n.next_attempt, std::move(n));
-    lane.cv.notify_one();
+    for (Notification& n : batch) Schedule(std::move(n));
   }
   return {};
+}
+
+void Dispatcher::Schedule(Notification n) {
+  Lane& lane = LaneFor(n.notifier);
+  stats_.pending++;
+  lane.stats.pending++;
+  lane.queue.emplace(n.next_attempt, std::move(n));
+  lane.cv.notify_one();
 }
 
 void Dispatcher::Stop(std::chrono::milliseconds deadline) {

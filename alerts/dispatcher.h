@@ -79,6 +79,9 @@ class Dispatcher {
   // notification was not accepted and the caller should count it. Before Start() or after
   // Stop() a successful Enqueue only writes the store (a later Start() picks it up).
   [[nodiscard]] Result<void> Enqueue(Notification n);
+  // Enqueue for a batch, written to the store in one go (OutboxStore::AddAll): all of them
+  // are accepted or, when the store write fails, none.
+  [[nodiscard]] Result<void> EnqueueAll(std::vector<Notification> batch);
 
   // Keeps sending notifications that are already due until none is due or `deadline` has
   // passed, then returns after the send in progress; everything else stays in the store.
@@ -114,6 +117,8 @@ class Dispatcher {
   void Deliver(Lane& lane, Notification n);
   void OnSuccess(Lane& lane, const Notification& n);
   void OnFailure(Lane& lane, Notification n, const SendError& error);
+  // Puts a stored notification on its lane. REQUIRES: mu_ held.
+  void Schedule(Notification n);
   void LogStoreError(const char* what, const std::string& id, const std::string& error);
 
   OutboxStore& store_;

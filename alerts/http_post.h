@@ -1,6 +1,6 @@
-// HttpPost: one blocking HTTP POST for the HTTP-based notifiers (webhook, Slack, Alertmanager,
-// SMS gateways), on a reused libcurl easy handle so keep-alive connections survive between
-// sends.
+// HttpPost: one blocking HTTP request (a POST unless told otherwise) for the HTTP-based
+// notifiers (webhook, Slack, Alertmanager, SMS gateways) and the watchdog, on a reused libcurl
+// easy handle so keep-alive connections survive between sends.
 //
 // Thread-safety: not thread-safe; one instance per notifier, used from its delivery thread.
 #pragma once
@@ -19,6 +19,7 @@ class HttpPost {
  public:
   struct Request {
     std::string url;
+    std::string method = "POST";  // POST, GET or HEAD (GET and HEAD send no body)
     std::string body;
     std::string content_type = "application/json";
     std::vector<std::string> headers;       // whole lines, "Name: value"

@@ -42,6 +42,14 @@ void CheckEngine::SetRoutes(std::vector<alerts::Route> routes) {
   alerts_.SetRoutes(std::move(routes));
 }
 
+void CheckEngine::SetGround(alerts::GroundOptions options) {
+  alerts_.SetGround(std::move(options));
+}
+
+void CheckEngine::RestoreGround(alerts::GroundState state) {
+  alerts_.RestoreGround(std::move(state));
+}
+
 void CheckEngine::SetDowntimes(std::vector<alerts::Downtime> downtimes) {
   alerts_.SetDowntimes(std::move(downtimes));
 }

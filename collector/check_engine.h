@@ -49,6 +49,8 @@ class CheckEngine {
   void Restore(std::map<JobKey, alerts::CheckStatus> statuses);
 
   void SetRoutes(std::vector<alerts::Route> routes);
+  void SetGround(alerts::GroundOptions options);
+  void RestoreGround(alerts::GroundState state);
   void SetDowntimes(std::vector<alerts::Downtime> downtimes);
   void RestoreAlerts(std::vector<alerts::AlertRecord> records);
   // Time-driven alerting: group flushes, repeats, escalations, ack expiry, downtime edges.

@@ -104,6 +104,9 @@ Result<void> Daemon::Open() {
     std::fprintf(stderr, "groundstation: state.db: alert record skipped: %s\n", s.c_str());
   }
   engine_->RestoreAlerts(std::move(*records));
+  auto ground = db_->LoadGroundState();
+  if (!ground) return Fail("state.db: " + ground.error().message);
+  if (*ground) engine_->RestoreGround(std::move(**ground));
   auto downtimes = db_->LoadDowntimes();
   if (!downtimes) return Fail("state.db: " + downtimes.error().message);
   downtimes_ = std::move(*downtimes);
@@ -168,14 +171,12 @@ void Daemon::PersistAlerts(const alerts::AlertEngine::Output& out) {
     std::lock_guard lock(dispatcher_mu_);
     d = dispatcher_;
   }
-  for (const alerts::Notification& n : out.messages) {
-    if (auto ok = d->Enqueue(n); !ok) {
-      std::fprintf(stderr, "groundstation: notification not stored: %s\n",
-                   ok.error().message.c_str());
-    }
-  }
-  if (!out.records.empty()) {
-    if (auto ok = db_->ApplyAlertRecords(out.records); !ok) {
+  if (auto queued = d->EnqueueAll(out.messages); !queued) {
+    // The records would say these were sent: leave them unsaved, so a restart sends again.
+    std::fprintf(stderr, "groundstation: %zu notifications not stored: %s\n",
+                 out.messages.size(), queued.error().message.c_str());
+  } else if (!out.records.empty() || out.ground) {
+    if (auto ok = db_->ApplyAlertRecords(out.records, out.ground); !ok) {
       std::fprintf(stderr, "groundstation: %s\n", ok.error().message.c_str());
     }
   }
@@ -189,8 +190,32 @@ void Daemon::ScheduleAlertTick() {
   alert_tick_->async_wait([this](boost::system::error_code ec) {
     if (ec || stopping_) return;
     engine_->Tick(std::chrono::system_clock::now());
+    last_tick_ns_ = std::chrono::steady_clock::now().time_since_epoch().count();
     ScheduleAlertTick();
   });
+}
+
+void Daemon::ApplyWatchdog(const WatchdogConfig& config) {
+  if (config == watchdog_config_ && (watchdog_ != nullptr) == !config.url.empty()) return;
+  watchdog_.reset();  // waits for a ping in progress (at most its timeout)
+  watchdog_config_ = config;
+  if (config.url.empty()) return;
+  alerts::Watchdog::Options o;
+  o.url = config.url;
+  o.method = config.method;
+  o.interval = config.interval;
+  o.timeout = config.timeout;
+  for (const auto& [name, value] : config.headers) o.headers.push_back(name + ": " + value);
+  // The loop ticks every second; a minute without a tick means it is wedged.
+  o.health = [this]() -> std::string {
+    const std::int64_t last = last_tick_ns_;
+    const auto age = std::chrono::steady_clock::now().time_since_epoch() -
+                     std::chrono::steady_clock::duration(last);
+    return last != 0 && age > std::chrono::minutes(1) ? "the event loop has not run for a minute"
+                                                      : "";
+  };
+  watchdog_ = std::make_shared<alerts::Watchdog>(std::move(o));
+  watchdog_->Start();
 }
 
 void Daemon::Record(const JobSpec& job, const probes::CheckResult& result) {
@@ -218,6 +243,8 @@ void Daemon::ApplyConfig(std::shared_ptr<const Config> config) {
   config_ = std::move(config);
   if (syslog_) syslog_->SetNodes(BuildNodeIndex(*config_));
   engine_->SetRoutes(config_->routes);
+  engine_->SetGround(config_->uplink);
+  ApplyWatchdog(config_->watchdog);
   std::vector<JobSpec> jobs = BuildJobs(*config_);
   // Statuses restored from state.db for jobs that no longer exist are forgotten.
   std::set<JobKey> wanted;
@@ -348,6 +375,7 @@ int Daemon::Run() {
   }
   std::fflush(stdout);
   io_.run();
+  watchdog_.reset();  // a stopping daemon stops vouching for itself
   // Pipeline order: listeners hand over what they read, the archive writes it; probes finish
   // (results dropped), state and alerts drain, RRD flushes.
   if (syslog_) syslog_->Stop();

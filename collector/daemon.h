@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "alerts/dispatcher.h"
+#include "alerts/watchdog.h"
 #include "collector/check_engine.h"
 #include "collector/config/config.h"
 #include "collector/passive.h"
@@ -62,6 +64,8 @@ class Daemon {
   // were sent, then history; so a crash in between re-sends instead of losing.
   void PersistAlerts(const alerts::AlertEngine::Output& out);
   void ScheduleAlertTick();
+  // Starts, replaces or stops the outbound heartbeat to match `config`.
+  void ApplyWatchdog(const WatchdogConfig& config);
   // GET /api/v1/problems and the other alert endpoints (daemon_alerts.cc).
   void RouteAlertApi();
   [[nodiscard]] nlohmann::json ProblemsJson() const;
@@ -86,6 +90,10 @@ class Daemon {
   std::unique_ptr<CheckEngine> engine_;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<boost::asio::steady_timer> alert_tick_;
+  // Steady-clock time (ns) of the latest alert tick: the watchdog's sign that the loop runs.
+  std::atomic<std::int64_t> last_tick_ns_{0};
+  std::shared_ptr<alerts::Watchdog> watchdog_;  // io_context thread only; null when off
+  WatchdogConfig watchdog_config_;              // what watchdog_ runs
   std::vector<alerts::Downtime> downtimes_;  // io_context thread only; mirrors state.db
   std::unique_ptr<web::HttpServer> http_;
   std::unique_ptr<syslog::LogArchive> archive_;

@@ -68,6 +68,16 @@ void Daemon::RouteAlertApi() {
   web::AlertApi api;
   api.token = [this] { return api_token_; };
   api.problems = [this] { return ProblemsJson(); };
+  api.ground = [this] {
+    const alerts::GroundState& g = engine_->alert_engine().ground();
+    auto since = [](bool on, auto t) {
+      return on ? json(alerts::FormatRfc3339(t)) : json(nullptr);
+    };
+    return json{{"uplink_lost", g.uplink_lost},
+                {"uplink_since", since(g.uplink_lost, g.uplink_since)},
+                {"region_unreachable", g.region_unreachable},
+                {"region_since", since(g.region_unreachable, g.region_since)}};
+  };
   api.acknowledge = [this](const alerts::AlertKey& key, alerts::Ack ack) {
     if (auto ok = engine_->Acknowledge(key, std::move(ack)); !ok) {
       const bool known = engine_->entries().count(key) != 0;

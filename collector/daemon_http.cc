@@ -23,6 +23,7 @@ void Daemon::StartHttp() {
     std::lock_guard lock(dispatcher_mu_);
     return dispatcher_;
   };
+  view.watchdog = [this]() -> std::shared_ptr<const alerts::Watchdog> { return watchdog_; };
   view.server = http_.get();
   view.syslog = syslog_.get();
   view.archive = archive_.get();

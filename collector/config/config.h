@@ -14,6 +14,7 @@
 #include "alerts/alertmanager_notifier.h"
 #include "alerts/email_notifier.h"
 #include "alerts/flapping.h"
+#include "alerts/ground.h"
 #include "alerts/router.h"
 #include "alerts/sms_notifier.h"
 #include "alerts/webhook_notifier.h"
@@ -197,6 +198,17 @@ struct NotifierConfig {
   }
 };
 
+// watchdog: an outbound heartbeat to a dead man's switch (healthchecks.io, Cronitor, ...), so
+// that the death of the ground box itself is noticed elsewhere.
+struct WatchdogConfig {
+  std::string url;  // empty: off
+  std::string method = "GET";
+  milliseconds interval{60'000};
+  milliseconds timeout{10'000};
+  std::map<std::string, std::string> headers;
+  friend bool operator==(const WatchdogConfig&, const WatchdogConfig&) = default;
+};
+
 struct Config {
   std::string source;  // file name, or "<embedded default>"
   std::string data_dir = "./var";
@@ -208,6 +220,8 @@ struct Config {
   std::vector<CheckConfig> checks;
   std::vector<NotifierConfig> notifiers;
   std::vector<alerts::Route> routes;
+  alerts::GroundOptions uplink;  // the uplink: section (uplink set, region detection)
+  WatchdogConfig watchdog;
 };
 
 }  // namespace gs::collector

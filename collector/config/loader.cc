@@ -19,6 +19,8 @@ using config_parse::ParseName;
 using config_parse::ParseNotifiers;
 using config_parse::ParseRoutes;
 using config_parse::ParseSelector;
+using config_parse::ParseUplink;
+using config_parse::ParseWatchdog;
 using config_parse::Size;
 
 namespace {
@@ -223,9 +225,9 @@ void ParseSyslog(YamlWalker& w, const YAML::Node& n, SyslogSection& s) {
 
 void ParseTop(YamlWalker& w, const YAML::Node& root, Config& config) {
   if (!root.IsDefined() || root.IsNull()) return;  // an empty file is a valid, empty config
-  if (!w.ExpectMap(
-          root, "",
-          {"data_dir", "user", "http", "rrd", "syslog", "nodes", "checks", "notifiers", "routes"}))
+  if (!w.ExpectMap(root, "",
+                   {"data_dir", "user", "http", "rrd", "syslog", "nodes", "checks", "notifiers",
+                    "routes", "uplink", "watchdog"}))
     return;
   config.data_dir = w.String(root, "data_dir", "").value_or(config.data_dir);
   if (config.data_dir.empty()) w.Error(root["data_dir"], "data_dir", "must not be empty");
@@ -250,6 +252,8 @@ void ParseTop(YamlWalker& w, const YAML::Node& root, Config& config) {
   ParseChecks(w, root["checks"], config);
   ParseNotifiers(w, root["notifiers"], config);
   ParseRoutes(w, root["routes"], config);
+  ParseUplink(w, root["uplink"], config);
+  ParseWatchdog(w, root["watchdog"], config);
 }
 
 }  // namespace

@@ -27,6 +27,9 @@ std::optional<std::string> ParseName(YamlWalker& w, const YAML::Node& node, std:
 // notifier names, so parse notifiers first.
 void ParseNotifiers(YamlWalker& w, const YAML::Node& list, Config& config);
 void ParseRoutes(YamlWalker& w, const YAML::Node& list, Config& config);
+// uplink: and watchdog: (parse_ground.cc); uplink.notify is checked against the notifiers.
+void ParseUplink(YamlWalker& w, const YAML::Node& node, Config& config);
+void ParseWatchdog(YamlWalker& w, const YAML::Node& node, Config& config);
 
 std::optional<CheckConfig> ParseCheck(YamlWalker& w, const YAML::Node& node, std::string_view key);
 

@@ -1,5 +1,6 @@
 #include "collector/storage/alert_codec.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace gs::collector {
@@ -15,9 +16,18 @@ std::int64_t ToMs(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
+// Clamped to what the clock can hold: a hand-edited value must not overflow.
 Clock::time_point FromMs(std::int64_t ms) {
-  return Clock::time_point(
-      std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(ms)));
+  constexpr std::int64_t kMax =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::duration::max()).count();
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(
+      std::chrono::milliseconds(std::clamp(ms, -kMax, kMax))));
+}
+
+// An optional time field (absent in records written before it existed).
+Clock::time_point OptionalTime(const json& j, const char* name) {
+  auto it = j.find(name);
+  return it == j.end() ? Clock::time_point{} : FromMs(it->get<std::int64_t>());
 }
 
 json TagsJson(const probes::Tags& tags) {
@@ -148,7 +158,9 @@ std::string EncodeAlertRecord(const AlertRecord& a) {
             {"flap_history", StatesJson(a.flap.history())},
             {"flapping", a.flap.flapping()},
             {"retired", a.retired},
-            {"routes", std::move(routes)}};
+            {"routes", std::move(routes)},
+            {"failing_since", ToMs(a.failing_since)},
+            {"last_result", ToMs(a.last_result)}};
   if (a.ack) {
     j["ack"] = {{"author", a.ack->author},
                 {"comment", a.ack->comment},
@@ -174,6 +186,8 @@ Result<AlertRecord> DecodeAlertRecord(const std::string& text) try {
   a.previous_hard_state = probes::StateFromExit(j.at("previous_hard_state").get<int>());
   a.flap.Restore(StatesFrom(j.at("flap_history")), j.at("flapping").get<bool>());
   a.retired = j.at("retired").get<std::string>();
+  a.failing_since = OptionalTime(j, "failing_since");
+  a.last_result = OptionalTime(j, "last_result");
   for (const auto& [key, r] : j.at("routes").items()) {
     alerts::RouteRecord rec;
     rec.firing = r.at("firing").get<bool>();
@@ -241,6 +255,43 @@ Result<Downtime> DecodeDowntime(const std::string& text) try {
   return d;
 } catch (const json::exception& e) {
   return Fail(std::string("downtime: ") + e.what());
+}
+
+std::string EncodeGroundState(const alerts::GroundState& g) {
+  json region_alerts = json::array();
+  for (const auto& [node, check] : g.region_alerts) region_alerts.push_back({node, check});
+  return Dump({{"uplink_lost", g.uplink_lost},
+               {"uplink_since", ToMs(g.uplink_since)},
+               {"region_unreachable", g.region_unreachable},
+               {"region_from", ToMs(g.region_from)},
+               {"region_since", ToMs(g.region_since)},
+               {"region_alerts", std::move(region_alerts)},
+               {"recheck_from", ToMs(g.recheck_from)},
+               {"uplink_restore_pending", g.uplink_restore_pending},
+               {"region_restore_pending", g.region_restore_pending},
+               {"uplink_restored_at", ToMs(g.uplink_restored_at)},
+               {"region_restored_at", ToMs(g.region_restored_at)}});
+}
+
+Result<alerts::GroundState> DecodeGroundState(const std::string& text) try {
+  const json j = json::parse(text);
+  alerts::GroundState g;
+  g.uplink_lost = j.at("uplink_lost").get<bool>();
+  g.uplink_since = FromMs(j.at("uplink_since").get<std::int64_t>());
+  g.region_unreachable = j.at("region_unreachable").get<bool>();
+  g.region_from = FromMs(j.at("region_from").get<std::int64_t>());
+  g.region_since = FromMs(j.at("region_since").get<std::int64_t>());
+  for (const json& k : j.at("region_alerts")) {
+    g.region_alerts.emplace_back(k.at(0).get<std::string>(), k.at(1).get<std::string>());
+  }
+  g.recheck_from = FromMs(j.at("recheck_from").get<std::int64_t>());
+  g.uplink_restore_pending = j.at("uplink_restore_pending").get<bool>();
+  g.region_restore_pending = j.at("region_restore_pending").get<bool>();
+  g.uplink_restored_at = FromMs(j.at("uplink_restored_at").get<std::int64_t>());
+  g.region_restored_at = FromMs(j.at("region_restored_at").get<std::int64_t>());
+  return g;
+} catch (const json::exception& e) {
+  return Fail(std::string("ground state: ") + e.what());
 }
 
 }  // namespace gs::collector

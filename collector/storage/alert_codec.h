@@ -15,6 +15,10 @@ std::string EncodeAlertRecord(const alerts::AlertRecord& record);
 // Fails on text EncodeAlertRecord did not write (a hand-edited database).
 Result<alerts::AlertRecord> DecodeAlertRecord(const std::string& text);
 
+// The engine's ground-station state (alerts/ground.h), and back.
+std::string EncodeGroundState(const alerts::GroundState& state);
+Result<alerts::GroundState> DecodeGroundState(const std::string& text);
+
 // {"id", "match": {tag: value-or-list...}, "start", "end" (RFC 3339 or null for open-ended),
 //  "every" (FormatRecurrence text or null), "author", "comment", "created"}
 nlohmann::json DowntimeToJson(const alerts::Downtime& d);

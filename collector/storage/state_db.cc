@@ -65,6 +65,12 @@ CREATE INDEX alert_history_time ON alert_history (time_ms);
 PRAGMA user_version = 3;
 )sql";
 
+// Version 4: small named values of the alert engine (the ground-station state).
+constexpr const char kSchemaV4[] = R"sql(
+CREATE TABLE alert_meta (name TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+PRAGMA user_version = 4;
+)sql";
+
 constexpr const char kSaveState[] =
     "INSERT OR REPLACE INTO check_state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 constexpr const char kLoadStates[] =
@@ -185,7 +191,7 @@ Result<void> StateDb::Migrate() {
                 std::to_string(kSchemaVersion) + ")");
   }
   // Each step upgrades one version in its own transaction; a new database runs them all.
-  constexpr std::array<const char*, 3> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3};
+  constexpr std::array<const char*, 4> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
   for (int v = version; v < kSchemaVersion; ++v) {
     if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
     if (auto r = Exec(kSteps.at(static_cast<std::size_t>(v))); !r) {
@@ -241,19 +247,12 @@ Result<void> StateDb::RemoveCheckState(const std::string& node, const std::strin
 Result<void> StateDb::ApplyCheckStates(
     const std::map<CheckKey, std::optional<CheckStatus>>& batch) {
   std::lock_guard lock(mu_);
-  if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
-  for (const auto& [key, status] : batch) {
-    auto r = status ? SaveLocked(key, *status) : RemoveLocked(key);
-    if (!r) {
-      (void)Exec("ROLLBACK");
-      return r;
+  return InTransaction([&]() -> Result<void> {
+    for (const auto& [key, status] : batch) {
+      if (auto r = status ? SaveLocked(key, *status) : RemoveLocked(key); !r) return r;
     }
-  }
-  if (auto r = Exec("COMMIT"); !r) {
-    (void)Exec("ROLLBACK");
-    return r;
-  }
-  return {};
+    return {};
+  });
 }
 
 Result<void> StateDb::SaveLocked(const CheckKey& key, const CheckStatus& c) {
@@ -299,6 +298,21 @@ Result<void> StateDb::RemoveLocked(const CheckKey& key) {
 
 Result<void> StateDb::Add(const Notification& n) {
   std::lock_guard lock(mu_);
+  return AddLocked(n);
+}
+
+Result<void> StateDb::AddAll(const std::vector<Notification>& batch) {
+  if (batch.empty()) return {};
+  std::lock_guard lock(mu_);
+  return InTransaction([&]() -> Result<void> {
+    for (const Notification& n : batch) {
+      if (auto r = AddLocked(n); !r) return r;
+    }
+    return {};
+  });
+}
+
+Result<void> StateDb::AddLocked(const Notification& n) {
   auto s = Prepare(kAdd);
   if (!s) return tl::unexpected(s.error());
   ResetOnExit reset(*s);

@@ -50,6 +50,7 @@ class StateDb : public alerts::OutboxStore {
   // alerts::OutboxStore. Add of an id already present replaces that entry's contents.
   // LoadAll returns entries ordered by next_attempt, then by the order they were added.
   Result<void> Add(const alerts::Notification& n) override;
+  Result<void> AddAll(const std::vector<alerts::Notification>& batch) override;  // one txn
   Result<void> Remove(const std::string& id) override;
   Result<void> RecordAttempt(const std::string& id, int attempts,
                              std::chrono::system_clock::time_point next_attempt,
@@ -57,9 +58,12 @@ class StateDb : public alerts::OutboxStore {
   Result<std::vector<alerts::Notification>> LoadAll() override;
 
   // The alert engine's records (state_db_alerts.cc). Apply saves (value) or deletes (nullopt)
-  // many in one transaction.
+  // many, and the ground state when given, in one transaction.
   Result<void> ApplyAlertRecords(
-      const std::map<CheckKey, std::optional<alerts::AlertRecord>>& batch);
+      const std::map<CheckKey, std::optional<alerts::AlertRecord>>& batch,
+      const std::optional<alerts::GroundState>& ground = std::nullopt);
+  // nullopt: never saved. Fails when the stored value does not decode.
+  Result<std::optional<alerts::GroundState>> LoadGroundState();
   // Records that do not decode are skipped and named in `skipped` (when given).
   Result<std::vector<alerts::AlertRecord>> LoadAlertRecords(
       std::vector<std::string>* skipped = nullptr);
@@ -78,7 +82,7 @@ class StateDb : public alerts::OutboxStore {
   Result<std::int64_t> PruneHistory(std::chrono::system_clock::time_point before);
 
   // The schema version this code writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
  private:
   explicit StateDb(sqlite3* db);
@@ -96,9 +100,26 @@ class StateDb : public alerts::OutboxStore {
   Result<void> StepDone(sqlite3_stmt* s, const std::string& what);
   Error SqlError(const std::string& what) const;
 
+  // REQUIRES: mu_ held.
+  Result<void> AddLocked(const alerts::Notification& n);
+
   std::mutex mu_;
   sqlite3* db_;                                 // guarded by mu_
   std::map<const char*, sqlite3_stmt*> cache_;  // guarded by mu_; keyed by literal address
 };
+
+template <typename F>
+Result<void> StateDb::InTransaction(F&& body) {
+  if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
+  if (auto r = body(); !r) {
+    (void)Exec("ROLLBACK");
+    return r;
+  }
+  if (auto r = Exec("COMMIT"); !r) {
+    (void)Exec("ROLLBACK");
+    return r;
+  }
+  return {};
+}
 
 }  // namespace gs::collector

@@ -20,6 +20,9 @@ constexpr const char kSaveAlert[] =
     "INSERT OR REPLACE INTO alert_state (node, check_name, data) VALUES (?1, ?2, ?3)";
 constexpr const char kDeleteAlert[] = "DELETE FROM alert_state WHERE node = ?1 AND check_name = ?2";
 constexpr const char kLoadAlerts[] = "SELECT node, check_name, data FROM alert_state";
+constexpr const char kSaveMeta[] = "INSERT OR REPLACE INTO alert_meta VALUES (?1, ?2)";
+constexpr const char kLoadMeta[] = "SELECT data FROM alert_meta WHERE name = ?1";
+constexpr const char kGroundName[] = "ground";
 constexpr const char kSaveDowntime[] = "INSERT OR REPLACE INTO downtime (id, data) VALUES (?1, ?2)";
 constexpr const char kDeleteDowntime[] = "DELETE FROM downtime WHERE id = ?1";
 constexpr const char kLoadDowntimes[] = "SELECT id, data FROM downtime ORDER BY id";
@@ -39,24 +42,20 @@ constexpr const char kPruneHistory[] = "DELETE FROM alert_history WHERE time_ms 
 
 }  // namespace
 
-template <typename F>
-Result<void> StateDb::InTransaction(F&& body) {
-  if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
-  if (auto r = body(); !r) {
-    (void)Exec("ROLLBACK");
-    return r;
-  }
-  if (auto r = Exec("COMMIT"); !r) {
-    (void)Exec("ROLLBACK");
-    return r;
-  }
-  return {};
-}
-
 Result<void> StateDb::ApplyAlertRecords(
-    const std::map<CheckKey, std::optional<alerts::AlertRecord>>& batch) {
+    const std::map<CheckKey, std::optional<alerts::AlertRecord>>& batch,
+    const std::optional<alerts::GroundState>& ground) {
+  if (batch.empty() && !ground) return {};
   std::lock_guard lock(mu_);
   return InTransaction([&]() -> Result<void> {
+    if (ground) {
+      auto s = Prepare(kSaveMeta);
+      if (!s) return tl::unexpected(s.error());
+      ResetOnExit reset(*s);
+      Bind(*s, 1, std::string(kGroundName));
+      Bind(*s, 2, EncodeGroundState(*ground));
+      if (auto r = StepDone(*s, "saving the ground state"); !r) return r;
+    }
     for (const auto& [key, record] : batch) {
       auto s = Prepare(record ? kSaveAlert : kDeleteAlert);
       if (!s) return tl::unexpected(s.error());
@@ -68,6 +67,20 @@ Result<void> StateDb::ApplyAlertRecords(
     }
     return {};
   });
+}
+
+Result<std::optional<alerts::GroundState>> StateDb::LoadGroundState() {
+  std::lock_guard lock(mu_);
+  auto s = Prepare(kLoadMeta);
+  if (!s) return tl::unexpected(s.error());
+  ResetOnExit reset(*s);
+  Bind(*s, 1, std::string(kGroundName));
+  const int rc = sqlite3_step(*s);
+  if (rc == SQLITE_DONE) return std::optional<alerts::GroundState>{};
+  if (rc != SQLITE_ROW) return tl::unexpected(SqlError("loading the ground state"));
+  auto ground = DecodeGroundState(Text(*s, 0));
+  if (!ground) return tl::unexpected(ground.error());
+  return std::optional<alerts::GroundState>{std::move(*ground)};
 }
 
 Result<std::vector<alerts::AlertRecord>> StateDb::LoadAlertRecords(

@@ -148,7 +148,9 @@ Result<alerts::Downtime> ParseDowntimeRequest(const std::string& body, Clock::ti
 }
 
 Response ProblemsGet(const AlertApi& api, const Request&) {
-  return JsonResponse(200, json{{"problems", api.problems()}});
+  json body{{"problems", api.problems()}};
+  if (api.ground) body["ground"] = api.ground();
+  return JsonResponse(200, body);
 }
 
 Response AcknowledgementPost(const AlertApi& api, const Request& request) {

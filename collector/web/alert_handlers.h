@@ -31,6 +31,8 @@ namespace gs::collector::web {
 struct AlertApi {
   std::function<std::string()> token;  // "" when writes are disabled
   std::function<nlohmann::json()> problems;
+  // {"uplink_lost", "uplink_since", "region_unreachable", "region_since"}; unset: omitted.
+  std::function<nlohmann::json()> ground;
   // Each returns the response body's JSON, or an error message with its status.
   std::function<Response(const alerts::AlertKey&, alerts::Ack)> acknowledge;
   std::function<Response(const alerts::AlertKey&)> unacknowledge;

@@ -1,5 +1,6 @@
 // GET /metrics: every counter and queue depth of the pipeline in Prometheus text format.
 #include "alerts/dispatcher.h"
+#include "alerts/watchdog.h"
 #include "collector/check_engine.h"
 #include "collector/probe_registry.h"
 #include "collector/scheduler.h"
@@ -73,6 +74,27 @@ void EngineMetrics(PrometheusText& out, const CheckEngine& engine) {
   }
   Single(out, "groundstation_notifications_total", "Notifications created by HARD changes.",
          "counter", D(engine.notifications()));
+  const alerts::GroundState& g = engine.alert_engine().ground();
+  Single(out, "groundstation_uplink_lost",
+         "1 while the uplink is lost (every uplink check fails, \"uplink lost\" sent).", "gauge",
+         g.uplink_lost ? 1 : 0);
+  Single(out, "groundstation_region_unreachable",
+         "1 while the region is unreachable (\"region unreachable\" sent).", "gauge",
+         g.region_unreachable ? 1 : 0);
+}
+
+void WatchdogMetrics(PrometheusText& out, const alerts::Watchdog& w) {
+  const auto& s = w.stats();
+  out.Family("groundstation_watchdog_pings_total",
+             "Outbound heartbeats: sent (accepted), failed, withheld (daemon unhealthy).",
+             "counter");
+  out.Sample("groundstation_watchdog_pings_total", {{"result", "sent"}}, D(s.sent.load()));
+  out.Sample("groundstation_watchdog_pings_total", {{"result", "failed"}}, D(s.failed.load()));
+  out.Sample("groundstation_watchdog_pings_total", {{"result", "withheld"}},
+             D(s.withheld.load()));
+  Single(out, "groundstation_watchdog_last_success_seconds",
+         "Unix time of the latest accepted heartbeat (0: none yet).", "gauge",
+         D(s.last_success_ms.load()) / 1000.0);
 }
 
 void QueueMetrics(PrometheusText& out, const StageView& v) {
@@ -143,6 +165,23 @@ void AlertMetrics(PrometheusText& out, const alerts::Dispatcher& d) {
          D(s.store_errors.load()));
   Single(out, "groundstation_outbox_pending", "Notifications in the outbox, not yet delivered.",
          "gauge", D(s.pending.load()));
+  const std::vector<alerts::Dispatcher::NotifierStats> lanes = d.notifier_stats();
+  out.Family("groundstation_notifier_pending", "Notifications waiting, by notifier.", "gauge");
+  for (const auto& n : lanes) {
+    out.Sample("groundstation_notifier_pending", {{"notifier", n.name}}, D(n.pending));
+  }
+  out.Family("groundstation_notifier_deliveries_total", "Notifications accepted, by notifier.",
+             "counter");
+  for (const auto& n : lanes) {
+    out.Sample("groundstation_notifier_deliveries_total", {{"notifier", n.name}},
+               D(n.delivered));
+  }
+  out.Family("groundstation_notifier_failures_total", "Failed delivery attempts, by notifier.",
+             "counter");
+  for (const auto& n : lanes) {
+    out.Sample("groundstation_notifier_failures_total", {{"notifier", n.name}},
+               D(n.attempts_failed));
+  }
 }
 
 void ServerMetrics(PrometheusText& out, const HttpServer& server) {
@@ -264,6 +303,9 @@ Response Metrics(const StageView& view) {
   QueueMetrics(out, view);
   if (view.dispatcher) {
     if (auto d = view.dispatcher(); d != nullptr) AlertMetrics(out, *d);
+  }
+  if (view.watchdog) {
+    if (auto w = view.watchdog(); w != nullptr) WatchdogMetrics(out, *w);
   }
   if (view.server != nullptr) ServerMetrics(out, *view.server);
   if (view.syslog != nullptr) SyslogMetrics(out, *view.syslog);

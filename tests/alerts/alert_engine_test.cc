@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/alerts/alert_engine_harness.h"
+
 namespace gs::alerts {
 namespace {
 
@@ -10,54 +12,9 @@ using probes::State;
 using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
-
-const TimePoint kT0 = TimePoint(std::chrono::seconds(1'800'000'000));
-
-Route RouteTo(std::vector<std::string> notify) {
-  Route r;
-  r.notify = std::move(notify);
-  return r;
-}
-
-// Drives one engine with Nagios statuses per check, like the collector's CheckEngine.
-class Harness {
- public:
-  explicit Harness(std::vector<Route> routes) { engine.SetRoutes(std::move(routes)); }
-
-  // One result for node/check at kT0 + at; returns the messages it produced.
-  std::vector<Notification> Result(const std::string& node, const std::string& check, State s,
-                                   std::chrono::milliseconds at, int max_attempts = 1,
-                                   probes::Tags tags = {{"role", "web"}}) {
-    CheckFacts facts = Facts(node, check, std::move(tags));
-    auto& status = statuses[{node, check}];
-    const Transition t =
-        Apply(status, s, std::string(probes::ToString(s)) + " output", max_attempts, kT0 + at);
-    status = t.next;
-    engine.OnResult(facts, t, kT0 + at);
-    return engine.TakeOutput().messages;
-  }
-  std::vector<Notification> Tick(std::chrono::milliseconds at) {
-    engine.Tick(kT0 + at);
-    return engine.TakeOutput().messages;
-  }
-  CheckFacts Facts(const std::string& node, const std::string& check, probes::Tags tags) {
-    CheckFacts facts;
-    facts.node = node;
-    facts.check = check;
-    facts.kind = "http";
-    facts.tags = std::move(tags);
-    if (auto it = extra.find(check); it != extra.end()) {
-      facts.host_check = it->second.host_check;
-      facts.depends_on = it->second.depends_on;
-      facts.flap = it->second.flap;
-    }
-    return facts;
-  }
-
-  AlertEngine engine;
-  std::map<AlertKey, CheckStatus> statuses;
-  std::map<std::string, CheckFacts> extra;  // per check name: host_check, depends_on, flap
-};
+using test::Harness;
+using test::kT0;
+using test::RouteTo;
 
 TEST(AlertEngineTest, AHardProblemIsSentOnceAndItsRecoveryOnce) {
   Harness h({RouteTo({"ops"})});

@@ -131,6 +131,20 @@ TEST(AlertmanagerBodyTest, OtherEventsGetAnEventLabelAndTheNote) {
   EXPECT_EQ(alert["annotations"]["note"], "changed state 9 times in 1h");
 }
 
+TEST(AlertmanagerBodyTest, ARestoredMessageResolvesTheAlertsOfItsLostMessage) {
+  AlertmanagerNotifier notifier({.url = "http://127.0.0.1:1"});
+  Notification lost = Message({Firing("gw-a")});
+  lost.event = Event::kUplinkLost;
+  Notification back = lost;
+  back.event = Event::kUplinkRestored;
+  back.alerts[0].firing = false;
+  const json raised = Parse(notifier.Body(lost))[0];
+  const json resolved = Parse(notifier.Body(back))[0];
+  EXPECT_EQ(resolved["labels"], raised["labels"]);  // the same alert in Alertmanager
+  EXPECT_EQ(raised["labels"]["event"], "uplink_lost");
+  EXPECT_TRUE(resolved.contains("endsAt"));
+}
+
 TEST(AlertmanagerBodyTest, InvalidUtf8IsReplacedSoAlertmanagerAcceptsIt) {
   AlertmanagerNotifier notifier({.url = "http://127.0.0.1:1"});
   AlertItem a = Firing("web01");

@@ -226,6 +226,36 @@ TEST(DispatcherTest, EnqueueFailsWhenTheStoreWriteFails) {
   EXPECT_TRUE(log->Sent().empty());
 }
 
+TEST(DispatcherTest, EnqueueAllStoresABatchThenDeliversEachToItsNotifier) {
+  MemoryStore store;
+  auto ops = std::make_shared<FakeNotifier::Log>();
+  auto sms = std::make_shared<FakeNotifier::Log>();
+  Notifiers notifiers = One(ops, 0);
+  notifiers["sms"] = std::make_unique<FakeNotifier>(sms, 0);
+  Dispatcher d(store, std::move(notifiers), FastRetries());
+  ASSERT_TRUE(d.Start());
+  ASSERT_TRUE(d.EnqueueAll({Note(""), Note("", "sms"), Note("")}));
+  EXPECT_EQ(d.stats().enqueued, 3u);
+  ASSERT_TRUE(
+      WaitUntil([&] { return ops->Delivered().size() == 2 && sms->Delivered().size() == 1; }));
+  EXPECT_NE(ops->Delivered()[0], ops->Delivered()[1]);  // empty ids were given fresh ones
+  d.Stop(milliseconds(1000));
+  EXPECT_TRUE(store.Items().empty());
+}
+
+TEST(DispatcherTest, AFailedBatchWriteAcceptsNoneOfIt) {
+  MemoryStore store;
+  store.fail_writes = true;
+  auto log = std::make_shared<FakeNotifier::Log>();
+  Dispatcher d(store, One(log, 0), FastRetries());
+  ASSERT_TRUE(d.Start());
+  EXPECT_FALSE(d.EnqueueAll({Note("a"), Note("b")}));
+  EXPECT_EQ(d.stats().enqueued, 0u);
+  EXPECT_EQ(d.stats().pending, 0);
+  d.Stop(milliseconds(0));
+  EXPECT_TRUE(log->Sent().empty());
+}
+
 TEST(DispatcherTest, RestartResumesTheOutbox) {
   MemoryStore store;
   auto failing = std::make_shared<FakeNotifier::Log>();

@@ -93,11 +93,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not 200 <= status <= 299 and options.get("retry_after") is not None:
                 self.send_header("Retry-After", str(options["retry_after"]))
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":  # a HEAD answer has headers only
+                self.wfile.write(body)
         except OSError:
             self.close_connection = True  # the client gave up (timeout) while we hung
 
-    do_GET = do_POST = do_PUT = handle_any
+    do_GET = do_POST = do_PUT = do_HEAD = handle_any
 
     def log_message(self, *args):
         pass
