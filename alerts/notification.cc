@@ -7,10 +7,17 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "alerts/json_fields.h"
+
 namespace gs::alerts {
 namespace {
 
 using Clock = std::chrono::system_clock;
+using json_fields::Dump;
+using json_fields::FromMs;
+using json_fields::TagsFromJson;
+using json_fields::TagsToJson;
+using json_fields::ToMs;
 using nlohmann::json;
 
 constexpr std::array<std::pair<Event, std::string_view>, 8> kEventNames{{
@@ -27,23 +34,6 @@ constexpr std::array<std::pair<Event, std::string_view>, 8> kEventNames{{
 // How many nodes a headline names before it says "and N more".
 constexpr std::size_t kHeadlineNodes = 3;
 
-json TagsJson(const probes::Tags& tags) {
-  json j = json::object();
-  for (const auto& [key, value] : tags) j[key] = value;
-  return j;
-}
-
-probes::Tags TagsFrom(const json& j) {
-  probes::Tags tags;
-  if (!j.is_object()) return tags;
-  for (const auto& [key, value] : j.items()) {
-    if (value.is_string()) tags.emplace(key, value.get<std::string>());
-  }
-  return tags;
-}
-
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
 json ItemJson(const AlertItem& a) {
   json j = {
       {"status", a.firing ? "firing" : "resolved"},
@@ -53,19 +43,10 @@ json ItemJson(const AlertItem& a) {
       {"previous_state", std::string(probes::ToString(a.previous_state))},
       {"output", a.output},
       {"since", FormatRfc3339(a.since)},
-      {"tags", TagsJson(a.tags)},
+      {"tags", TagsToJson(a.tags)},
   };
   if (!a.reason.empty()) j["reason"] = a.reason;
   return j;
-}
-
-std::int64_t ToMs(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-Clock::time_point FromMs(std::int64_t ms) {
-  return Clock::time_point(
-      std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(ms)));
 }
 
 // The label a headline uses for the group's checks: the one check, or "N checks".
@@ -158,7 +139,7 @@ std::string ToWebhookJson(const Notification& n) {
   body["id"] = n.id;
   body["status"] = n.Firing() ? "firing" : "resolved";
   body["event"] = std::string(ToString(n.event));
-  body["group"] = TagsJson(n.group_labels);
+  body["group"] = TagsToJson(n.group_labels);
   body["alerts"] = std::move(alerts);
   body["note"] = n.note;
   body["escalation"] = n.escalation;
@@ -229,14 +210,14 @@ std::string ToStoredJson(const Notification& n) {
                       {"previous_state", probes::ExitCode(a.previous_state)},
                       {"output", a.output},
                       {"since_ms", ToMs(a.since)},
-                      {"tags", TagsJson(a.tags)},
+                      {"tags", TagsToJson(a.tags)},
                       {"reason", a.reason}});
   }
   return Dump({{"id", n.id},
                {"notifier", n.notifier},
                {"event", std::string(ToString(n.event))},
                {"group", n.group},
-               {"group_labels", TagsJson(n.group_labels)},
+               {"group_labels", TagsToJson(n.group_labels)},
                {"alerts", std::move(alerts)},
                {"note", n.note},
                {"escalation", n.escalation},
@@ -261,7 +242,7 @@ Result<Notification> FromStoredJson(std::string_view text) try {
   if (n.id.empty() || !event) return Fail("stored notification has no id or an unknown event");
   n.event = *event;
   n.group = str("group");
-  n.group_labels = TagsFrom(j.value("group_labels", json::object()));
+  n.group_labels = TagsFromJson(j.value("group_labels", json::object()));
   n.note = str("note");
   n.escalation = static_cast<int>(num("escalation"));
   n.created = FromMs(num("created_ms"));
@@ -282,7 +263,7 @@ Result<Notification> FromStoredJson(std::string_view text) try {
     a.previous_state = probes::StateFromExit(item.value("previous_state", 0));
     a.output = item.value("output", std::string());
     a.since = FromMs(item.value("since_ms", std::int64_t{0}));
-    a.tags = TagsFrom(item.value("tags", json::object()));
+    a.tags = TagsFromJson(item.value("tags", json::object()));
     a.reason = item.value("reason", std::string());
     n.alerts.push_back(std::move(a));
   }

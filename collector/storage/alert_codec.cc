@@ -1,7 +1,8 @@
 #include "collector/storage/alert_codec.h"
 
-#include <algorithm>
 #include <cstdint>
+
+#include "alerts/json_fields.h"
 
 namespace gs::collector {
 namespace {
@@ -11,38 +12,17 @@ using alerts::Downtime;
 using nlohmann::json;
 using Clock = std::chrono::system_clock;
 using Condition = probes::Selector::Condition;
-
-std::int64_t ToMs(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-// Clamped to what the clock can hold: a hand-edited value must not overflow.
-Clock::time_point FromMs(std::int64_t ms) {
-  constexpr std::int64_t kMax =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::duration::max()).count();
-  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(
-      std::chrono::milliseconds(std::clamp(ms, -kMax, kMax))));
-}
+using alerts::json_fields::Dump;
+using alerts::json_fields::FromMs;
+using alerts::json_fields::TagsFromJson;
+using alerts::json_fields::TagsToJson;
+using alerts::json_fields::ToMs;
 
 // An optional time field (absent in records written before it existed).
 Clock::time_point OptionalTime(const json& j, const char* name) {
   auto it = j.find(name);
   return it == j.end() ? Clock::time_point{} : FromMs(it->get<std::int64_t>());
 }
-
-json TagsJson(const probes::Tags& tags) {
-  json j = json::object();
-  for (const auto& [k, v] : tags) j[k] = v;
-  return j;
-}
-
-probes::Tags TagsFrom(const json& j) {
-  probes::Tags tags;
-  for (const auto& [k, v] : j.items()) tags.emplace(k, v.get<std::string>());
-  return tags;
-}
-
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 json StatesJson(const std::vector<probes::State>& states) {
   json j = json::array();
@@ -148,7 +128,7 @@ std::string EncodeAlertRecord(const AlertRecord& a) {
   json j = {{"node", a.facts.node},
             {"check", a.facts.check},
             {"kind", a.facts.kind},
-            {"tags", TagsJson(a.facts.tags)},
+            {"tags", TagsToJson(a.facts.tags)},
             {"host_check", a.facts.host_check},
             {"state", probes::ExitCode(a.state)},
             {"hard_problem", a.hard_problem},
@@ -177,7 +157,7 @@ Result<AlertRecord> DecodeAlertRecord(const std::string& text) try {
   a.facts.node = j.at("node").get<std::string>();
   a.facts.check = j.at("check").get<std::string>();
   a.facts.kind = j.at("kind").get<std::string>();
-  a.facts.tags = TagsFrom(j.at("tags"));
+  a.facts.tags = TagsFromJson(j.at("tags"));
   a.facts.host_check = j.at("host_check").get<bool>();
   a.state = probes::StateFromExit(j.at("state").get<int>());
   a.hard_problem = j.at("hard_problem").get<bool>();

@@ -8,19 +8,13 @@
 #include <cstdint>
 #include <string>
 
+#include "alerts/json_fields.h"
 #include "probes/state.h"
 
 namespace gs::collector::sql {
 
-inline std::int64_t ToMs(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-inline std::chrono::system_clock::time_point FromMs(std::int64_t ms) {
-  return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::milliseconds(ms)));
-}
+using alerts::json_fields::FromMs;  // clamped: a hand-edited row cannot overflow
+using alerts::json_fields::ToMs;
 
 // Binds are checked together: any failure shows up as a failed step, with the db's message.
 inline void Bind(sqlite3_stmt* s, int i, const std::string& v) {

@@ -92,21 +92,14 @@ constexpr const char kLoadAll[] =
     "tags, attempts, next_attempt_ms, last_error, payload FROM outbox "
     "ORDER BY next_attempt_ms, seq";
 
-std::string TagsToJson(const probes::Tags& tags) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : tags) j[k] = v;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+// The outbox's legacy tags column. Malformed JSON (a hand-edited db) yields no tags rather
+// than an error: delivery matters more.
+std::string TagsColumn(const probes::Tags& tags) {
+  return alerts::json_fields::Dump(alerts::json_fields::TagsToJson(tags));
 }
-
-// Malformed JSON (a hand-edited db) yields no tags rather than an error: delivery matters more.
-probes::Tags TagsFromJson(const std::string& text) {
-  probes::Tags tags;
-  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return tags;
-  for (const auto& [k, v] : j.items()) {
-    if (v.is_string()) tags.emplace(k, v.get<std::string>());
-  }
-  return tags;
+probes::Tags TagsFromColumn(const std::string& text) {
+  return alerts::json_fields::TagsFromJson(
+      nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false));
 }
 
 CheckStatus StatusFromRow(sqlite3_stmt* s) {
@@ -139,7 +132,7 @@ Notification NotificationFromRow(sqlite3_stmt* s) {
     a.previous_state = StateCol(s, 6);
     a.output = Text(s, 7);
     a.since = FromMs(Int64(s, 8));
-    a.tags = TagsFromJson(Text(s, 9));
+    a.tags = TagsFromColumn(Text(s, 9));
     n.alerts.push_back(std::move(a));
   }
   n.id = Text(s, 0);
@@ -327,7 +320,7 @@ Result<void> StateDb::AddLocked(const Notification& n) {
   Bind(*s, 7, a.previous_state);
   Bind(*s, 8, a.output);
   Bind(*s, 9, ToMs(a.since));
-  Bind(*s, 10, TagsToJson(a.tags));
+  Bind(*s, 10, TagsColumn(a.tags));
   Bind(*s, 11, n.attempts);
   Bind(*s, 12, ToMs(n.next_attempt));
   Bind(*s, 13, n.last_error);
