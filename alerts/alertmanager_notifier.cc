@@ -88,7 +88,11 @@ std::string AlertmanagerNotifier::Body(const Notification& n) const {
   for (const AlertItem& a : n.alerts) {
     json alert = {{"labels", Labels(n, a, FiringState(a))}, {"annotations", Annotations(n, a)}};
     if (a.since != Clock::time_point{}) alert["startsAt"] = FormatRfc3339(a.since);
-    if (!a.firing) alert["endsAt"] = FormatRfc3339(EndsAt(n, a));
+    if (!a.firing) {
+      alert["endsAt"] = FormatRfc3339(EndsAt(n, a));
+    } else if (options_.resolve_timeout.count() > 0) {
+      alert["endsAt"] = FormatRfc3339(EndsAt(n, a) + options_.resolve_timeout);
+    }
     if (!options_.generator_url.empty()) alert["generatorURL"] = options_.generator_url;
     alerts.push_back(std::move(alert));
     // A firing alert that changed severity: end the alert of the old one.

@@ -10,8 +10,9 @@
 //   annotations  summary (first line of the output), description (the whole output), reason
 //                and note when set
 //   startsAt     since (omitted when unset: Alertmanager then uses the time of arrival)
-//   endsAt       only for a resolved alert: the notification's `created` time (now when
-//                unset), so Alertmanager resolves it at once; never before startsAt
+//   endsAt       for a resolved alert: the notification's `created` time (now when unset),
+//                so Alertmanager resolves it at once; never before startsAt. For a firing
+//                alert: `created` + resolve_timeout (none when it is 0).
 //   generatorURL when configured
 //
 // Alertmanager identifies an alert by its label set, so a resolved alert must carry the same
@@ -20,8 +21,8 @@
 // CRITICAL), the body also resolves the alert of the old severity, which would otherwise stay
 // active until Alertmanager's resolve_timeout.
 //
-// Note for operators: a firing alert is sent without endsAt, and Alertmanager considers it
-// resolved once resolve_timeout (default 5m) passes without it being sent again.
+// Note for operators: Alertmanager considers a firing alert resolved at its endsAt, so a
+// route to Alertmanager should repeat (repeat_interval) more often than resolve_timeout.
 //
 // Thread-safety: not thread-safe. Send() blocks (bounded by Options::timeout) and reuses one
 // libcurl easy handle, so it must only be called from one thread at a time.
@@ -48,6 +49,10 @@ class AlertmanagerNotifier : public Notifier {
     std::map<std::string, std::string> headers{};  // extra request headers
     std::optional<std::string> basic_auth{};       // "user:password"
     std::string generator_url{};                   // optional, e.g. the check's dashboard URL
+    // A firing alert is sent with endsAt this far after the message, so Alertmanager keeps it
+    // firing until then even when nothing is re-sent (its own resolve_timeout, 5m by
+    // default, would end it much sooner); 0: no endsAt, Alertmanager's resolve_timeout rules.
+    std::chrono::milliseconds resolve_timeout = std::chrono::hours(24);
   };
 
   explicit AlertmanagerNotifier(Options options);

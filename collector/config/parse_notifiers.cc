@@ -100,6 +100,7 @@ void ParseAlertmanager(YamlWalker& w, const YAML::Node& n, const std::string& ke
   o.headers = w.StringMap(n, "headers", key).value_or(o.headers);
   o.basic_auth = BasicAuth(w, n, key);
   o.generator_url = w.String(n, "generator_url", key).value_or("");
+  o.resolve_timeout = w.Duration(n, "resolve_timeout", key).value_or(o.resolve_timeout);
   out.options = std::move(o);
 }
 
@@ -168,7 +169,8 @@ const std::vector<NotifierKind>& Kinds() {
         "hmac_secret_file", "text"},
        &ParseSlack},
       {"alertmanager",
-       {"url", "timeout", "headers", "username", "password", "password_file", "generator_url"},
+       {"url", "timeout", "headers", "username", "password", "password_file", "generator_url",
+        "resolve_timeout"},
        &ParseAlertmanager},
       {"twilio",
        {"account_sid", "auth_token", "auth_token_file", "from", "to", "api_base", "text",

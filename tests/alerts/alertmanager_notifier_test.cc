@@ -61,7 +61,8 @@ TEST(AlertmanagerBodyTest, FiringAlertHasLabelsAnnotationsAndStartsAtButNoEndsAt
                                  .timeout = std::chrono::seconds(1),
                                  .headers = {},
                                  .basic_auth = std::nullopt,
-                                 .generator_url = "http://gs.example/checks/http"});
+                                 .generator_url = "http://gs.example/checks/http",
+                                 .resolve_timeout = std::chrono::milliseconds(0)});
   const json body = Parse(notifier.Body(Message({Firing("web01")})));
   ASSERT_EQ(body.size(), 1u);
   EXPECT_EQ(body[0]["labels"], json({{"alertname", "http"},
@@ -129,6 +130,14 @@ TEST(AlertmanagerBodyTest, OtherEventsGetAnEventLabelAndTheNote) {
   const json alert = Parse(notifier.Body(n))[0];
   EXPECT_EQ(alert["labels"]["event"], "flapping_started");
   EXPECT_EQ(alert["annotations"]["note"], "changed state 9 times in 1h");
+}
+
+TEST(AlertmanagerBodyTest, AFiringAlertLastsResolveTimeoutUnlessSentAgain) {
+  AlertmanagerNotifier notifier({.url = "http://127.0.0.1:1"});  // default: 24h
+  Notification n = Message({Firing("web01")});
+  n.created = kSince + std::chrono::minutes(3);
+  const json alert = Parse(notifier.Body(n))[0];
+  EXPECT_EQ(alert["endsAt"], FormatRfc3339(n.created + std::chrono::hours(24)));
 }
 
 TEST(AlertmanagerBodyTest, ARestoredMessageResolvesTheAlertsOfItsLostMessage) {

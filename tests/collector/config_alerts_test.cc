@@ -67,6 +67,7 @@ notifiers:
     username: gs
     password: pw
     generator_url: "http://ground/"
+    resolve_timeout: 12h
   - name: sms
     kind: twilio
     account_sid: AC123
@@ -104,6 +105,7 @@ routes:
   const auto& am = OptionsOf<alerts::AlertmanagerNotifier::Options>(c, 2);
   EXPECT_EQ(am.basic_auth, "gs:pw");
   EXPECT_EQ(am.generator_url, "http://ground/");
+  EXPECT_EQ(am.resolve_timeout, std::chrono::hours(12));
   const auto& sms = OptionsOf<alerts::TwilioSmsNotifier::Options>(c, 3);
   EXPECT_EQ(sms.auth_token, "s3cret");  // first line of the file, newline dropped
   EXPECT_EQ(sms.to.size(), 2u);
