@@ -63,7 +63,7 @@ bool AlertEngine::InDowntime(const AlertKey& key, TimePoint now) const {
   if (it == alerts_.end() || downtimes_.empty()) return false;
   const probes::Tags tags = TagsOf(it->second);
   return std::any_of(downtimes_.begin(), downtimes_.end(),
-                     [&](const Downtime& d) { return ActiveAt(d, now) && Covers(d, tags); });
+                     [&](const Downtime& d) { return Covers(d, tags) && ActiveAt(d, now); });
 }
 
 std::string AlertEngine::HoldReason(const AlertKey& key, TimePoint now) const {

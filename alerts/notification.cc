@@ -100,6 +100,13 @@ probes::State Worst(const std::vector<const AlertItem*>& items) {
   return worst;
 }
 
+// The integer `key` of `j`, or `fallback` when it is absent or not an integer: nlohmann's
+// value<int>() casts a float that does not fit with undefined behaviour.
+std::int64_t IntOr(const nlohmann::json& j, const char* key, std::int64_t fallback) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
+}
+
 }  // namespace
 
 std::string_view ToString(Event e) {
@@ -121,7 +128,10 @@ bool Notification::Firing() const {
 }
 
 std::string FormatRfc3339(Clock::time_point t) {
-  const std::time_t secs = Clock::to_time_t(std::chrono::floor<std::chrono::seconds>(t));
+  // Floored as a duration: converting the floored time_point back to the clock's nanoseconds
+  // overflows within a second of the clock's range (FromMs clamps damaged values there).
+  const auto secs = static_cast<std::time_t>(
+      std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count());
   std::tm tm{};
   gmtime_r(&secs, &tm);
   std::array<char, 32> buf{};
@@ -259,10 +269,10 @@ Result<Notification> FromStoredJson(std::string_view text) try {
     a.node = item.value("node", std::string());
     a.check = item.value("check", std::string());
     a.firing = item.value("firing", true);
-    a.state = probes::StateFromExit(item.value("state", 3));
-    a.previous_state = probes::StateFromExit(item.value("previous_state", 0));
+    a.state = probes::StateFromExit(static_cast<int>(IntOr(item, "state", 3)));
+    a.previous_state = probes::StateFromExit(static_cast<int>(IntOr(item, "previous_state", 0)));
     a.output = item.value("output", std::string());
-    a.since = FromMs(item.value("since_ms", std::int64_t{0}));
+    a.since = FromMs(IntOr(item, "since_ms", 0));
     a.tags = TagsFromJson(item.value("tags", json::object()));
     a.reason = item.value("reason", std::string());
     n.alerts.push_back(std::move(a));

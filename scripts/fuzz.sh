@@ -8,7 +8,11 @@ secs=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  mapfile -t targets < <(cd tests/fuzz && ls *_fuzz.cc | sed 's/\.cc$//')
+  # All but the targets that link the whole collector: Debian 12's clang 14 cannot compile it
+  # (aggregate init from parentheses, Asio coroutines), so those only replay their corpora in
+  # the g++ build. Name them to try anyway.
+  mapfile -t targets < <(cd tests/fuzz && ls *_fuzz.cc | sed 's/\.cc$//' |
+                         grep -vx -e config_fuzz -e http_request_fuzz)
 fi
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DFUZZ=ON -DBUILD_TESTING=ON >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]}"

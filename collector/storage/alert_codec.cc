@@ -18,10 +18,18 @@ using alerts::json_fields::TagsFromJson;
 using alerts::json_fields::TagsToJson;
 using alerts::json_fields::ToMs;
 
+// An integer field as T; a float fails like a string would (nlohmann's get<T>() casts a
+// double that does not fit with undefined behaviour).
+template <typename T>
+T Int(const json& j) {
+  if (!j.is_number_integer()) throw json::type_error::create(302, "an integer is required", &j);
+  return j.get<T>();
+}
+
 // An optional time field (absent in records written before it existed).
 Clock::time_point OptionalTime(const json& j, const char* name) {
   auto it = j.find(name);
-  return it == j.end() ? Clock::time_point{} : FromMs(it->get<std::int64_t>());
+  return it == j.end() ? Clock::time_point{} : FromMs(Int<std::int64_t>(*it));
 }
 
 json StatesJson(const std::vector<probes::State>& states) {
@@ -32,7 +40,7 @@ json StatesJson(const std::vector<probes::State>& states) {
 
 std::vector<probes::State> StatesFrom(const json& j) {
   std::vector<probes::State> out;
-  for (const json& s : j) out.push_back(probes::StateFromExit(s.get<int>()));
+  for (const json& s : j) out.push_back(probes::StateFromExit(Int<int>(s)));
   return out;
 }
 
@@ -42,7 +50,7 @@ json TimeOrNull(Clock::time_point t) {
 }
 
 Clock::time_point TimeFrom(const json& j) {
-  return j.is_null() ? Clock::time_point::max() : FromMs(j.get<std::int64_t>());
+  return j.is_null() ? Clock::time_point::max() : FromMs(Int<std::int64_t>(j));
 }
 
 }  // namespace
@@ -60,7 +68,8 @@ json SelectorToJson(const probes::Selector& s) {
       case Condition::Kind::kNoneOf: {
         json list = json::array();
         for (const std::string& v : c.values) list.push_back("!" + v);
-        j[c.key] = list.size() == 1 ? list.front() : list;
+        // "!*" alone means "absent", so a single negated "*" stays a list.
+        j[c.key] = list.size() == 1 && c.values.front() != "*" ? list.front() : list;
         break;
       }
       case Condition::Kind::kExists:
@@ -159,11 +168,11 @@ Result<AlertRecord> DecodeAlertRecord(const std::string& text) try {
   a.facts.kind = j.at("kind").get<std::string>();
   a.facts.tags = TagsFromJson(j.at("tags"));
   a.facts.host_check = j.at("host_check").get<bool>();
-  a.state = probes::StateFromExit(j.at("state").get<int>());
+  a.state = probes::StateFromExit(Int<int>(j.at("state")));
   a.hard_problem = j.at("hard_problem").get<bool>();
   a.output = j.at("output").get<std::string>();
-  a.since = FromMs(j.at("since").get<std::int64_t>());
-  a.previous_hard_state = probes::StateFromExit(j.at("previous_hard_state").get<int>());
+  a.since = FromMs(Int<std::int64_t>(j.at("since")));
+  a.previous_hard_state = probes::StateFromExit(Int<int>(j.at("previous_hard_state")));
   a.flap.Restore(StatesFrom(j.at("flap_history")), j.at("flapping").get<bool>());
   a.retired = j.at("retired").get<std::string>();
   a.failing_since = OptionalTime(j, "failing_since");
@@ -171,10 +180,10 @@ Result<AlertRecord> DecodeAlertRecord(const std::string& text) try {
   for (const auto& [key, r] : j.at("routes").items()) {
     alerts::RouteRecord rec;
     rec.firing = r.at("firing").get<bool>();
-    rec.state = probes::StateFromExit(r.at("state").get<int>());
-    rec.first_sent = FromMs(r.at("first_sent").get<std::int64_t>());
-    rec.last_sent = FromMs(r.at("last_sent").get<std::int64_t>());
-    rec.escalation = r.at("escalation").get<int>();
+    rec.state = probes::StateFromExit(Int<int>(r.at("state")));
+    rec.first_sent = FromMs(Int<std::int64_t>(r.at("first_sent")));
+    rec.last_sent = FromMs(Int<std::int64_t>(r.at("last_sent")));
+    rec.escalation = Int<int>(r.at("escalation"));
     a.routes.emplace(key, rec);
   }
   if (auto ack = j.find("ack"); ack != j.end()) {
@@ -182,8 +191,8 @@ Result<AlertRecord> DecodeAlertRecord(const std::string& text) try {
     k.author = ack->at("author").get<std::string>();
     k.comment = ack->at("comment").get<std::string>();
     k.sticky = ack->at("sticky").get<bool>();
-    k.created = FromMs(ack->at("created").get<std::int64_t>());
-    if (!ack->at("expires").is_null()) k.expires = FromMs(ack->at("expires").get<std::int64_t>());
+    k.created = FromMs(Int<std::int64_t>(ack->at("created")));
+    if (!ack->at("expires").is_null()) k.expires = FromMs(Int<std::int64_t>(ack->at("expires")));
     a.ack = std::move(k);
   }
   return a;
@@ -222,7 +231,7 @@ Result<Downtime> DecodeDowntime(const std::string& text) try {
   auto match = SelectorFromJson(j.at("match"));
   if (!match) return Fail("downtime " + d.id + ": " + match.error().message);
   d.match = std::move(*match);
-  d.start = FromMs(j.at("start").get<std::int64_t>());
+  d.start = FromMs(Int<std::int64_t>(j.at("start")));
   d.end = TimeFrom(j.at("end"));
   if (!j.at("every").is_null()) {
     auto every = alerts::ParseRecurrence(j.at("every").get<std::string>());
@@ -231,7 +240,7 @@ Result<Downtime> DecodeDowntime(const std::string& text) try {
   }
   d.author = j.at("author").get<std::string>();
   d.comment = j.at("comment").get<std::string>();
-  d.created = FromMs(j.at("created").get<std::int64_t>());
+  d.created = FromMs(Int<std::int64_t>(j.at("created")));
   return d;
 } catch (const json::exception& e) {
   return Fail(std::string("downtime: ") + e.what());
@@ -257,18 +266,18 @@ Result<alerts::GroundState> DecodeGroundState(const std::string& text) try {
   const json j = json::parse(text);
   alerts::GroundState g;
   g.uplink_lost = j.at("uplink_lost").get<bool>();
-  g.uplink_since = FromMs(j.at("uplink_since").get<std::int64_t>());
+  g.uplink_since = FromMs(Int<std::int64_t>(j.at("uplink_since")));
   g.region_unreachable = j.at("region_unreachable").get<bool>();
-  g.region_from = FromMs(j.at("region_from").get<std::int64_t>());
-  g.region_since = FromMs(j.at("region_since").get<std::int64_t>());
+  g.region_from = FromMs(Int<std::int64_t>(j.at("region_from")));
+  g.region_since = FromMs(Int<std::int64_t>(j.at("region_since")));
   for (const json& k : j.at("region_alerts")) {
     g.region_alerts.emplace_back(k.at(0).get<std::string>(), k.at(1).get<std::string>());
   }
-  g.recheck_from = FromMs(j.at("recheck_from").get<std::int64_t>());
+  g.recheck_from = FromMs(Int<std::int64_t>(j.at("recheck_from")));
   g.uplink_restore_pending = j.at("uplink_restore_pending").get<bool>();
   g.region_restore_pending = j.at("region_restore_pending").get<bool>();
-  g.uplink_restored_at = FromMs(j.at("uplink_restored_at").get<std::int64_t>());
-  g.region_restored_at = FromMs(j.at("region_restored_at").get<std::int64_t>());
+  g.uplink_restored_at = FromMs(Int<std::int64_t>(j.at("uplink_restored_at")));
+  g.region_restored_at = FromMs(Int<std::int64_t>(j.at("region_restored_at")));
   return g;
 } catch (const json::exception& e) {
   return Fail(std::string("ground state: ") + e.what());

@@ -188,7 +188,9 @@ bool ParseReceived(std::string_view text, system_clock::time_point& out) {
       text[16] != ':' || !Digits(text, 17, 2, second) || text.back() != 'Z') {
     return false;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  // system_clock counts nanoseconds in 64 bits: 1677-09-21 .. 2262-04-11.
+  if (year < 1678 || year > 2261 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
+      minute > 59 || second > 60) {
     return false;
   }
   long long micros = 0;

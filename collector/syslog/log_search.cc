@@ -127,7 +127,8 @@ Result<system_clock::time_point> ParseTimeParam(std::string_view name, std::stri
   }
   long long seconds = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  if (ec == std::errc() && end == text.data() + text.size() && seconds > 100'000'000) {
+  if (ec == std::errc() && end == text.data() + text.size() && seconds > 100'000'000 &&
+      seconds < 9'000'000'000) {  // before 2255: the clock's nanoseconds end in 2262
     return system_clock::time_point(std::chrono::seconds(seconds));
   }
   if (auto ago = ParseDuration(text); ago && !text.empty() && text.back() >= 'a') {

@@ -137,6 +137,7 @@ Result<alerts::Downtime> ParseDowntimeRequest(const std::string& body, Clock::ti
   } else if (!duration->empty()) {
     auto len = ParseDuration(*duration);
     if (!len) return Fail("duration: " + len.error().message);
+    if (d.start > Clock::time_point::max() - *len) return Fail("the downtime would end after 2262");
     d.end = d.start + *len;
   } else if (d.every) {
     d.end = Clock::time_point::max();  // a recurring downtime without an end recurs forever
