@@ -68,7 +68,7 @@ Result<void> Dispatcher::Enqueue(Notification n) {
   return EnqueueAll(std::move(one));
 }
 
-Result<void> Dispatcher::EnqueueAll(std::vector<Notification> batch) {
+Result<void> Dispatcher::EnqueueAll(std::vector<Notification> batch, const StoreWrite& write) {
   if (batch.empty()) return {};
   const Clock::time_point now = Clock::now();
   for (Notification& n : batch) {
@@ -77,7 +77,7 @@ Result<void> Dispatcher::EnqueueAll(std::vector<Notification> batch) {
   }
   std::lock_guard lock(mu_);
   // Durable first: the store write happens under mu_ so Start() cannot load it a second time.
-  if (auto added = store_.AddAll(batch); !added) {
+  if (auto added = write ? write(batch) : store_.AddAll(batch); !added) {
     stats_.store_errors++;
     return Fail("outbox: " + added.error().message);
   }

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -79,9 +80,13 @@ class Dispatcher {
   // notification was not accepted and the caller should count it. Before Start() or after
   // Stop() a successful Enqueue only writes the store (a later Start() picks it up).
   [[nodiscard]] Result<void> Enqueue(Notification n);
-  // Enqueue for a batch, written to the store in one go (OutboxStore::AddAll): all of them
-  // are accepted or, when the store write fails, none.
-  [[nodiscard]] Result<void> EnqueueAll(std::vector<Notification> batch);
+  // Enqueue for a batch, written to the store in one go: all of them are accepted or, when
+  // the store write fails, none. `write` replaces the store's AddAll (with ids and times
+  // filled in), for a caller that saves more in the same transaction; it must make the batch
+  // durable in the dispatcher's store and must not call back into the dispatcher.
+  using StoreWrite = std::function<Result<void>(const std::vector<Notification>&)>;
+  [[nodiscard]] Result<void> EnqueueAll(std::vector<Notification> batch,
+                                        const StoreWrite& write = {});
 
   // Keeps sending notifications that are already due until none is due or `deadline` has
   // passed, then returns after the send in progress; everything else stays in the store.

@@ -171,13 +171,18 @@ void Daemon::PersistAlerts(const alerts::AlertEngine::Output& out) {
     std::lock_guard lock(dispatcher_mu_);
     d = dispatcher_;
   }
-  if (auto queued = d->EnqueueAll(out.messages); !queued) {
-    // The records would say these were sent: leave them unsaved, so a restart sends again.
-    std::fprintf(stderr, "groundstation: %zu notifications not stored: %s\n",
-                 out.messages.size(), queued.error().message.c_str());
-  } else if (!out.records.empty() || out.ground) {
+  if (out.messages.empty()) {
     if (auto ok = db_->ApplyAlertRecords(out.records, out.ground); !ok) {
       std::fprintf(stderr, "groundstation: %s\n", ok.error().message.c_str());
+    }
+  } else {
+    // The messages and the records that say they were sent, in one transaction.
+    auto write = [&](const std::vector<alerts::Notification>& stored) {
+      return db_->AddAllWithRecords(stored, out.records, out.ground);
+    };
+    if (auto queued = d->EnqueueAll(out.messages, write); !queued) {
+      std::fprintf(stderr, "groundstation: %zu notifications and their records not stored: %s\n",
+                   out.messages.size(), queued.error().message.c_str());
     }
   }
   if (auto ok = db_->AppendHistory(out.history); !ok) {

@@ -4,10 +4,10 @@
 // pipeline order on SIGTERM/SIGINT. Run() is called once, from the main thread.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -60,8 +60,8 @@ class Daemon {
   std::vector<JobSpec> BuildJobs(const Config& config) const;
   void ReplaceDispatcher(const Config& config);
   void Record(const JobSpec& job, const probes::CheckResult& result);
-  // On the alert worker: messages into the outbox first, then the records that say they
-  // were sent, then history; so a crash in between re-sends instead of losing.
+  // On the alert worker: the messages and the records that say they were sent in one
+  // state.db transaction (a crash keeps both or neither), then the history.
   void PersistAlerts(const alerts::AlertEngine::Output& out);
   void ScheduleAlertTick();
   // Starts, replaces or stops the outbound heartbeat to match `config`.
@@ -94,7 +94,7 @@ class Daemon {
   std::atomic<std::int64_t> last_tick_ns_{0};
   std::shared_ptr<alerts::Watchdog> watchdog_;  // io_context thread only; null when off
   WatchdogConfig watchdog_config_;              // what watchdog_ runs
-  std::vector<alerts::Downtime> downtimes_;  // io_context thread only; mirrors state.db
+  std::vector<alerts::Downtime> downtimes_;     // io_context thread only; mirrors state.db
   std::unique_ptr<web::HttpServer> http_;
   std::unique_ptr<syslog::LogArchive> archive_;
   std::unique_ptr<syslog::SyslogServer> syslog_;  // null without syslog.listen

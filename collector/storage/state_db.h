@@ -62,6 +62,13 @@ class StateDb : public alerts::OutboxStore {
   Result<void> ApplyAlertRecords(
       const std::map<CheckKey, std::optional<alerts::AlertRecord>>& batch,
       const std::optional<alerts::GroundState>& ground = std::nullopt);
+  // The outbox entries of one engine output together with the records that say they were
+  // sent, in one transaction: a crash leaves both or neither, never a record claiming a
+  // message the outbox lost, nor a queued message its record does not know about.
+  Result<void> AddAllWithRecords(
+      const std::vector<alerts::Notification>& notifications,
+      const std::map<CheckKey, std::optional<alerts::AlertRecord>>& records,
+      const std::optional<alerts::GroundState>& ground);
   // nullopt: never saved. Fails when the stored value does not decode.
   Result<std::optional<alerts::GroundState>> LoadGroundState();
   // Records that do not decode are skipped and named in `skipped` (when given).
@@ -102,6 +109,9 @@ class StateDb : public alerts::OutboxStore {
 
   // REQUIRES: mu_ held.
   Result<void> AddLocked(const alerts::Notification& n);
+  Result<void> ApplyAlertRecordsLocked(
+      const std::map<CheckKey, std::optional<alerts::AlertRecord>>& batch,
+      const std::optional<alerts::GroundState>& ground);
 
   std::mutex mu_;
   sqlite3* db_;                                 // guarded by mu_

@@ -47,7 +47,26 @@ Result<void> StateDb::ApplyAlertRecords(
     const std::optional<alerts::GroundState>& ground) {
   if (batch.empty() && !ground) return {};
   std::lock_guard lock(mu_);
+  return InTransaction([&] { return ApplyAlertRecordsLocked(batch, ground); });
+}
+
+Result<void> StateDb::AddAllWithRecords(
+    const std::vector<alerts::Notification>& notifications,
+    const std::map<CheckKey, std::optional<alerts::AlertRecord>>& records,
+    const std::optional<alerts::GroundState>& ground) {
+  std::lock_guard lock(mu_);
   return InTransaction([&]() -> Result<void> {
+    for (const alerts::Notification& n : notifications) {
+      if (auto r = AddLocked(n); !r) return r;
+    }
+    return ApplyAlertRecordsLocked(records, ground);
+  });
+}
+
+Result<void> StateDb::ApplyAlertRecordsLocked(
+    const std::map<CheckKey, std::optional<alerts::AlertRecord>>& batch,
+    const std::optional<alerts::GroundState>& ground) {
+  {
     if (ground) {
       auto s = Prepare(kSaveMeta);
       if (!s) return tl::unexpected(s.error());
@@ -66,7 +85,7 @@ Result<void> StateDb::ApplyAlertRecords(
       if (auto r = StepDone(*s, "saving alert state"); !r) return r;
     }
     return {};
-  });
+  }
 }
 
 Result<std::optional<alerts::GroundState>> StateDb::LoadGroundState() {

@@ -176,5 +176,22 @@ TEST(StateDbAlertsTest, AddAllWritesABatchInOneGo) {
   for (std::size_t i = 0; i < batch.size(); ++i) EXPECT_EQ((*all)[i].id, batch[i].id);
 }
 
+TEST(StateDbAlertsTest, MessagesAndTheirRecordsAreWrittenTogether) {
+  test::TempDir dir;
+  {
+    auto db = Open(dir);
+    alerts::Notification n;
+    n.id = "n1";
+    n.notifier = "ops";
+    alerts::GroundState g;
+    g.uplink_lost = true;
+    ASSERT_TRUE(db->AddAllWithRecords({n}, {{{"web1", "http"}, Record("web1")}}, g));
+  }
+  auto db = Open(dir);
+  EXPECT_EQ(db->LoadAll()->size(), 1u);
+  EXPECT_EQ(db->LoadAlertRecords()->size(), 1u);
+  EXPECT_TRUE((*db->LoadGroundState())->uplink_lost);
+}
+
 }  // namespace
 }  // namespace gs::collector
