@@ -14,7 +14,7 @@
 namespace gs::alerts {
 class Dispatcher;
 class Watchdog;
-}
+}  // namespace gs::alerts
 
 namespace gs::collector {
 
@@ -43,7 +43,7 @@ struct StageView {
   const StateWriter* state_writer = nullptr;
   const Worker* alert_worker = nullptr;  // hands notifications to the outbox
   std::function<std::shared_ptr<const alerts::Dispatcher>()> dispatcher;  // replaced on reload
-  std::function<std::shared_ptr<const alerts::Watchdog>()> watchdog;  // null when off
+  std::function<std::shared_ptr<const alerts::Watchdog>()> watchdog;      // null when off
   const web::HttpServer* server = nullptr;
   const syslog::SyslogServer* syslog = nullptr;  // null when no listener is configured
   syslog::LogArchive* archive = nullptr;

@@ -90,8 +90,7 @@ void WatchdogMetrics(PrometheusText& out, const alerts::Watchdog& w) {
              "counter");
   out.Sample("groundstation_watchdog_pings_total", {{"result", "sent"}}, D(s.sent.load()));
   out.Sample("groundstation_watchdog_pings_total", {{"result", "failed"}}, D(s.failed.load()));
-  out.Sample("groundstation_watchdog_pings_total", {{"result", "withheld"}},
-             D(s.withheld.load()));
+  out.Sample("groundstation_watchdog_pings_total", {{"result", "withheld"}}, D(s.withheld.load()));
   Single(out, "groundstation_watchdog_last_success_seconds",
          "Unix time of the latest accepted heartbeat (0: none yet).", "gauge",
          D(s.last_success_ms.load()) / 1000.0);
@@ -173,8 +172,7 @@ void AlertMetrics(PrometheusText& out, const alerts::Dispatcher& d) {
   out.Family("groundstation_notifier_deliveries_total", "Notifications accepted, by notifier.",
              "counter");
   for (const auto& n : lanes) {
-    out.Sample("groundstation_notifier_deliveries_total", {{"notifier", n.name}},
-               D(n.delivered));
+    out.Sample("groundstation_notifier_deliveries_total", {{"notifier", n.name}}, D(n.delivered));
   }
   out.Family("groundstation_notifier_failures_total", "Failed delivery attempts, by notifier.",
              "counter");
