@@ -321,15 +321,8 @@ void AlertEngine::FlushGroup(std::size_t index, const std::string& group,
   const probes::Tags labels = GroupLabels(route, TagsOf(*members.front().alert));
   if (!items.empty()) {
     OrderItems(items);
-    for (const std::string& name : route.notify) {
-      Notification n;
-      n.notifier = name;
-      n.group = group;
-      n.group_labels = labels;
-      n.alerts = items;
-      n.created = now;
-      out_.messages.push_back(std::move(n));
-    }
+    Send(route.notify,
+         Notification{.group = group, .group_labels = labels, .alerts = items, .created = now});
     for (const AlertItem& item : items) {
       History({item.node, item.check}, "notified", item.state,
               std::string(item.firing ? "problem" : "recovery") + " sent to route " + route_key,
@@ -339,16 +332,11 @@ void AlertEngine::FlushGroup(std::size_t index, const std::string& group,
   for (auto& [step, resolved] : escalated_resolved) {
     const auto s = static_cast<std::size_t>(step - 1);
     if (s >= route.escalate.size()) continue;
-    for (const std::string& name : route.escalate[s].notify) {
-      Notification n;
-      n.notifier = name;
-      n.group = group;
-      n.group_labels = labels;
-      n.alerts = resolved;
-      n.escalation = step;
-      n.created = now;
-      out_.messages.push_back(std::move(n));
-    }
+    Send(route.escalate[s].notify, Notification{.group = group,
+                                                .group_labels = labels,
+                                                .alerts = resolved,
+                                                .escalation = step,
+                                                .created = now});
   }
   if (!any_firing) groups_.erase(group);
 }
@@ -380,16 +368,11 @@ void AlertEngine::Escalate(TimePoint now) {
     }
     for (auto& [where, items] : reached) {
       const auto s = static_cast<std::size_t>(where.second - 1);
-      for (const std::string& name : route.escalate[s].notify) {
-        Notification n;
-        n.notifier = name;
-        n.group = where.first;
-        n.group_labels = labels_of[where.first];
-        n.alerts = items;
-        n.escalation = where.second;
-        n.created = now;
-        out_.messages.push_back(std::move(n));
-      }
+      Send(route.escalate[s].notify, Notification{.group = where.first,
+                                                  .group_labels = labels_of[where.first],
+                                                  .alerts = items,
+                                                  .escalation = where.second,
+                                                  .created = now});
     }
   }
 }
@@ -407,19 +390,34 @@ void AlertEngine::Notice(Event event, const AlertKey& key, const AlertRecord& a,
       continue;
     }
     const probes::Tags labels = GroupLabels(route, tags);
+    std::vector<std::string> fresh;  // one notice per notifier
     for (const std::string& name : route.notify) {
-      if (!sent.insert(name).second) continue;  // one notice per notifier
-      Notification n;
-      n.notifier = name;
-      n.event = event;
-      n.group = GroupKey(route_keys_[i], labels);
-      n.group_labels = labels;
-      n.alerts = {ItemOf(key, a, a.hard_problem)};
-      n.note = note;
-      n.created = now;
-      out_.messages.push_back(std::move(n));
+      if (sent.insert(name).second) fresh.push_back(name);
     }
+    Send(fresh, Notification{.event = event,
+                             .group = GroupKey(route_keys_[i], labels),
+                             .group_labels = labels,
+                             .alerts = {ItemOf(key, a, a.hard_problem)},
+                             .note = note,
+                             .created = now});
     if (!only_told && !route.continue_matching) break;
+  }
+}
+
+void AlertEngine::Output::Absorb(Output&& later) {
+  messages.insert(messages.end(), std::make_move_iterator(later.messages.begin()),
+                  std::make_move_iterator(later.messages.end()));
+  for (auto& [key, record] : later.records) records.insert_or_assign(key, std::move(record));
+  history.insert(history.end(), std::make_move_iterator(later.history.begin()),
+                 std::make_move_iterator(later.history.end()));
+  if (later.ground) ground = std::move(later.ground);
+}
+
+void AlertEngine::Send(const std::vector<std::string>& notifiers, const Notification& message) {
+  for (const std::string& name : notifiers) {
+    Notification n = message;
+    n.notifier = name;
+    out_.messages.push_back(std::move(n));
   }
 }
 

@@ -115,6 +115,11 @@ class AlertEngine {
     std::map<AlertKey, std::optional<AlertRecord>> records;
     std::vector<HistoryEntry> history;
     std::optional<GroundState> ground;  // to save (with the records) when it changed
+
+    // Appends a later output: its messages and history after these, its records and ground
+    // state replacing older ones (each is the whole current value). Persisting the sum in one
+    // transaction keeps each step's all-or-nothing guarantee.
+    void Absorb(Output&& later);
   };
 
   void SetRoutes(std::vector<Route> routes);
@@ -184,6 +189,8 @@ class AlertEngine {
   // After an outage: true while a failing check has not reported since it ended.
   [[nodiscard]] bool AwaitingRecheck(const AlertRecord& a, TimePoint now) const;
   void SendPendingRestores(TimePoint now);
+  // One copy of `message` per notifier in `notifiers`, addressed to it, into the output.
+  void Send(const std::vector<std::string>& notifiers, const Notification& message);
   void History(const AlertKey& key, const char* event, probes::State state, std::string text,
                TimePoint now);
 

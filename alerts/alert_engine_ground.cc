@@ -251,17 +251,12 @@ void AlertEngine::GroundNotice(Event event, std::vector<AlertItem> items, std::s
   const bool uplink = event == Event::kUplinkLost || event == Event::kUplinkRestored;
   const std::string what = uplink ? "uplink" : "region";
   std::stable_partition(items.begin(), items.end(), [](const AlertItem& i) { return i.firing; });
-  for (const std::string& name : notifiers) {
-    Notification n;
-    n.notifier = name;
-    n.event = event;
-    n.group = "ground:" + what;
-    n.group_labels = {{"ground", what}};
-    n.alerts = items;
-    n.note = note;
-    n.created = now;
-    out_.messages.push_back(std::move(n));
-  }
+  Send(notifiers, Notification{.event = event,
+                               .group = "ground:" + what,
+                               .group_labels = {{"ground", what}},
+                               .alerts = std::move(items),
+                               .note = note,
+                               .created = now});
   out_.history.push_back(
       HistoryEntry{now, "", what, std::string(ToString(event)), State::kOk, std::move(note)});
   out_.ground = ground_;

@@ -49,21 +49,21 @@ struct AlertItem {
 
 struct Notification {
   // Stable across retries and restarts; receivers may use it to deduplicate.
-  std::string id;
-  std::string notifier;  // name of the notifier that delivers it
+  std::string id{};
+  std::string notifier{};  // name of the notifier that delivers it
   Event event = Event::kAlert;
   // The group this message reports: a stable key (route and group_by values) and the labels
   // its alerts share, e.g. {"check": "http", "role": "web"}.
-  std::string group;
-  probes::Tags group_labels;
-  std::vector<AlertItem> alerts;  // at least one; firing ones first
-  std::string note;               // free text: an ack's author and comment, an uplink summary
-  int escalation = 0;             // 0: the route's notifiers; N: sent by escalation step N
+  std::string group{};
+  probes::Tags group_labels{};
+  std::vector<AlertItem> alerts{};  // at least one; firing ones first
+  std::string note{};               // free text: an ack's author and comment, an uplink summary
+  int escalation = 0;               // 0: the route's notifiers; N: sent by escalation step N
   std::chrono::system_clock::time_point created{};
   // Delivery bookkeeping, persisted with the notification.
   int attempts = 0;
   std::chrono::system_clock::time_point next_attempt{};
-  std::string last_error;
+  std::string last_error{};
 
   // True when any alert of the message is firing.
   [[nodiscard]] bool Firing() const;

@@ -17,6 +17,8 @@ namespace gs::collector {
 namespace {
 
 constexpr std::size_t kAlertQueue = 100'000;
+// Engine outputs committed in one state.db transaction at most.
+constexpr std::size_t kAlertBatch = 1'000;
 constexpr auto kDrainDeadline = std::chrono::seconds(5);
 
 // The registry of notifier kinds lives in config/parse_notifiers.cc; each kind's options
@@ -76,7 +78,7 @@ Result<void> Daemon::Open() {
   rrd.daemon = config_->rrd.daemon;
   rrd.cache_timeout = std::chrono::duration_cast<std::chrono::seconds>(config_->rrd.cache_timeout);
   rrd_ = std::make_unique<RrdWriter>(std::move(rrd));
-  alert_worker_ = std::make_unique<Worker>("gs-alerts", kAlertQueue);
+  alert_worker_ = std::make_unique<Worker>("gs-alerts", kAlertQueue, [this] { FlushAlerts(); });
   ReplaceDispatcher(*config_);
   if (auto ok = LoadApiToken(); !ok) return ok;
   probes_ = std::make_unique<ProbeRegistry>([this](const JobKey& key) {
@@ -92,7 +94,8 @@ Result<void> Daemon::Open() {
       [this](const JobSpec& job, const probes::CheckResult& r) { Record(job, r); },
       [this](alerts::AlertEngine::Output out) {
         // A full queue (100,000 batches) drops and counts; see /metrics.
-        alert_worker_->Post([this, out = std::move(out)] { PersistAlerts(out); });
+        alert_worker_->Post(
+            [this, out = std::move(out)]() mutable { GatherAlerts(std::move(out)); });
       }});
   auto states = db_->LoadCheckStates();
   if (!states) return Fail("state.db: " + states.error().message);
@@ -112,12 +115,13 @@ Result<void> Daemon::Open() {
   downtimes_ = std::move(*downtimes);
   engine_->SetDowntimes(downtimes_);
   (void)db_->PruneHistory(std::chrono::system_clock::now() - kHistoryRetention);
+  if (auto ok = LoadRegistrations(); !ok) return ok;
   scheduler_ = std::make_unique<Scheduler>(
       io_, *probes_,
       [this](const JobSpec& job, const probes::CheckResult& r) {
         return engine_->OnResult(job, r);
       },
-      [this](const JobKey& key) { engine_->OnRemoved(key); });
+      [this](const JobKey& key) { engine_->OnRemoved(key, RetireReason(key)); });
   return {};
 }
 
@@ -165,6 +169,25 @@ void Daemon::ReplaceDispatcher(const Config& config) {
   }
 }
 
+// On the alert worker: engine outputs gather while more are queued and are committed together
+// once the queue is empty (or the batch is full), so a burst costs one fsync, not one each.
+void Daemon::GatherAlerts(alerts::AlertEngine::Output out) {
+  if (!alert_inbox_) {
+    alert_inbox_ = std::move(out);
+  } else {
+    alert_inbox_->Absorb(std::move(out));
+  }
+  if (++alert_inbox_steps_ >= kAlertBatch) FlushAlerts();
+}
+
+void Daemon::FlushAlerts() {
+  if (!alert_inbox_) return;
+  alerts::AlertEngine::Output out = std::move(*alert_inbox_);
+  alert_inbox_.reset();
+  alert_inbox_steps_ = 0;
+  PersistAlerts(out);
+}
+
 void Daemon::PersistAlerts(const alerts::AlertEngine::Output& out) {
   std::shared_ptr<alerts::Dispatcher> d;
   {
@@ -194,7 +217,9 @@ void Daemon::ScheduleAlertTick() {
   alert_tick_->expires_after(std::chrono::seconds(1));
   alert_tick_->async_wait([this](boost::system::error_code ec) {
     if (ec || stopping_) return;
-    engine_->Tick(std::chrono::system_clock::now());
+    const auto now = std::chrono::system_clock::now();
+    engine_->Tick(now);
+    ExpireRegistrations(now);
     last_tick_ns_ = std::chrono::steady_clock::now().time_since_epoch().count();
     ScheduleAlertTick();
   });
@@ -232,45 +257,13 @@ void Daemon::Record(const JobSpec& job, const probes::CheckResult& result) {
                                  result.perfdata});
 }
 
-std::vector<JobSpec> Daemon::BuildJobs(const Config& config) const {
-  std::vector<JobSpec> jobs;
-  for (const CheckConfig& check : config.checks) {
-    auto shared = std::make_shared<const CheckConfig>(check);
-    for (const NodeConfig& node : config.nodes) {
-      if (!check.select.Matches(node.tags)) continue;
-      jobs.push_back(JobSpec{probes::Target{node.name, node.address, node.tags}, shared});
-    }
-  }
-  return jobs;
-}
-
 void Daemon::ApplyConfig(std::shared_ptr<const Config> config) {
   config_ = std::move(config);
-  if (syslog_) syslog_->SetNodes(BuildNodeIndex(*config_));
   engine_->SetRoutes(config_->routes);
   engine_->SetGround(config_->uplink);
   ApplyWatchdog(config_->watchdog);
-  std::vector<JobSpec> jobs = BuildJobs(*config_);
-  // Statuses restored from state.db for jobs that no longer exist are forgotten.
-  std::set<JobKey> wanted;
-  for (const JobSpec& j : jobs) wanted.emplace(j.target.name, j.check->name);
-  std::set<std::string> log_checks;  // statuses of log rules live while their rule does
-  for (const LogRuleConfig& r : config_->syslog.rules) {
-    log_checks.insert(syslog::LogRuleCheckName(r.name));
-  }
-  std::vector<JobKey> stale;
-  for (const auto& [key, entry] : engine_->entries()) {
-    if (wanted.count(key) == 0 && log_checks.count(key.second) == 0) stale.push_back(key);
-  }
-  scheduler_->Apply(std::move(jobs));
-  std::set<std::string> nodes;
-  for (const NodeConfig& n : config_->nodes) nodes.insert(n.name);
-  for (const JobKey& key : stale) {
-    // A node that left the inventory is retired; a check dropped from the config is removed.
-    if (engine_->entries().count(key) != 0) {
-      engine_->OnRemoved(key, nodes.count(key.first) == 0 ? "node retired" : "check removed");
-    }
-  }
+  ApplyInventory(*config_);
+  ApplyNodes();
 }
 
 void Daemon::Reload() {
@@ -300,7 +293,7 @@ void Daemon::Reload() {
     next.syslog = config_->syslog;
     next.syslog.rules = std::move(rules);
   }
-  if (next.syslog.rules != config_->syslog.rules || next.nodes != config_->nodes) {
+  if (next.syslog.rules != config_->syslog.rules) {
     if (auto ok = ApplyLogRules(next); !ok) {
       ++reload_failures_;
       std::fprintf(stderr, "groundstation: reload refused: %s\n", ok.error().message.c_str());
@@ -310,13 +303,17 @@ void Daemon::Reload() {
   const bool notifiers_changed = next.notifiers != config_->notifiers;
   auto shared = std::make_shared<const Config>(std::move(next));
   if (notifiers_changed) {
-    alert_worker_->Post([this, shared] { ReplaceDispatcher(*shared); });
+    alert_worker_->Post([this, shared] {
+      FlushAlerts();  // what the old dispatcher's engine steps produced goes to it first
+      ReplaceDispatcher(*shared);
+    });
   }
-  ApplyConfig(shared);
   if (auto ok = LoadApiToken(); !ok) {
     std::fprintf(stderr, "groundstation: keeping the current API token: %s\n",
                  ok.error().message.c_str());
   }
+  ApplyConfig(shared);
+  if (discovery_) discovery_->RefreshAll();  // SIGHUP re-reads every source too
   ++reloads_;
   std::fprintf(stderr, "groundstation: reloaded %s: %zu jobs\n", shared->source.c_str(),
                scheduler_->size());
@@ -380,7 +377,8 @@ int Daemon::Run() {
   }
   std::fflush(stdout);
   io_.run();
-  watchdog_.reset();  // a stopping daemon stops vouching for itself
+  discovery_.reset();  // waits for a fetch in progress (at most its timeout)
+  watchdog_.reset();   // a stopping daemon stops vouching for itself
   // Pipeline order: listeners hand over what they read, the archive writes it; probes finish
   // (results dropped), state and alerts drain, RRD flushes.
   if (syslog_) syslog_->Stop();
@@ -389,6 +387,7 @@ int Daemon::Run() {
   engine_->SaveAll();
   state_writer_->Flush();
   alert_worker_->Post([this] {
+    FlushAlerts();
     std::lock_guard lock(dispatcher_mu_);
     dispatcher_->Stop(kDrainDeadline);
   });

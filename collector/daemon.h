@@ -19,6 +19,8 @@
 #include "alerts/watchdog.h"
 #include "collector/check_engine.h"
 #include "collector/config/config.h"
+#include "collector/inventory/discovery.h"
+#include "collector/inventory/inventory.h"
 #include "collector/passive.h"
 #include "collector/probe_registry.h"
 #include "collector/scheduler.h"
@@ -50,19 +52,40 @@ class Daemon {
   void StartHttp();
   Result<void> StartSyslog();
   Result<void> ApplyLogRules(const Config& config);
-  static std::shared_ptr<const syslog::NodeIndex> BuildNodeIndex(const Config& config);
+  [[nodiscard]] std::shared_ptr<const syslog::NodeIndex> BuildNodeIndex() const;
+  [[nodiscard]] std::shared_ptr<const syslog::NodeTags> BuildNodeTags() const;
   void OnLogAlert(const std::string& host, const std::string& rule, probes::CheckResult result);
   Result<void> DropPrivileges() const;
   void ApplyConfig(std::shared_ptr<const Config> config);
   void Reload();
   void Shutdown();
   void OnSignal(int signal);
+  // Jobs of the running nodes of the inventory that each check selects.
   std::vector<JobSpec> BuildJobs(const Config& config) const;
+  // The inventory (daemon_inventory.cc).
+  static std::vector<inventory::SourceSpec> InventorySources(const Config& config);
+  void ApplyInventory(const Config& config);
+  void ApplyNodes();
+  [[nodiscard]] std::string RetireReason(const JobKey& key) const;
+  void OnDiscovery(const std::string& id, inventory::Discovery::Answer answer);
+  void ReportDiscovery(const inventory::SourceStatus& source);
+  [[nodiscard]] std::vector<inventory::DiscoveredNode> RegisteredNodes() const;
+  void RegisteredChanged();
+  Result<void> LoadRegistrations();
+  void ExpireRegistrations(std::chrono::system_clock::time_point now);
+  web::Response Register(const web::Request& request);
+  web::Response Unregister(const web::Request& request);
+  [[nodiscard]] nlohmann::json InventoryJson() const;
+  [[nodiscard]] web::Response ExplainNode(const web::Request& request) const;
+  void RouteInventoryApi();
   void ReplaceDispatcher(const Config& config);
   void Record(const JobSpec& job, const probes::CheckResult& result);
   // On the alert worker: the messages and the records that say they were sent in one
   // state.db transaction (a crash keeps both or neither), then the history.
   void PersistAlerts(const alerts::AlertEngine::Output& out);
+  // Group commit of engine outputs on the alert worker (see daemon.cc).
+  void GatherAlerts(alerts::AlertEngine::Output out);
+  void FlushAlerts();
   void ScheduleAlertTick();
   // Starts, replaces or stops the outbound heartbeat to match `config`.
   void ApplyWatchdog(const WatchdogConfig& config);
@@ -82,6 +105,9 @@ class Daemon {
   std::unique_ptr<StateDb> db_;
   std::unique_ptr<StateWriter> state_writer_;
   std::unique_ptr<RrdWriter> rrd_;
+  // Declared before alert_worker_, whose idle hook uses them until it is destroyed.
+  std::optional<alerts::AlertEngine::Output> alert_inbox_;  // alert worker only: not committed
+  std::size_t alert_inbox_steps_ = 0;                       // alert worker only
   std::unique_ptr<Worker> alert_worker_;  // owns every call into the dispatcher's store
   mutable std::mutex dispatcher_mu_;
   std::shared_ptr<alerts::Dispatcher> dispatcher_;  // guarded by dispatcher_mu_
@@ -99,6 +125,19 @@ class Daemon {
   std::unique_ptr<syslog::LogArchive> archive_;
   std::unique_ptr<syslog::SyslogServer> syslog_;  // null without syslog.listen
   std::shared_ptr<syslog::LogRules> log_rules_;   // observer of archive_; replaced on reload
+  inventory::Inventory inventory_;                // io_context thread only
+  std::unique_ptr<inventory::Discovery> discovery_;
+  InventoryConfig discovery_config_;  // what discovery_ runs
+  // Discovery answers read from state.db at start, until ApplyInventory seeds them.
+  std::map<std::string, std::vector<inventory::DiscoveredNode>> restored_discovery_;
+  std::map<std::string, std::shared_ptr<const CheckConfig>> discovery_checks_;  // by source id
+  // Self-registration: read by the API's blocking workers, written there and on the io thread.
+  mutable std::mutex registrations_mu_;
+  std::map<std::string, StoredRegistration> registrations_;  // guarded; mirrors state.db
+  RegisterConfig register_settings_;                         // guarded by registrations_mu_
+  std::string register_token_;                               // guarded; copy of api_token_
+  std::atomic<std::uint64_t> registration_errors_{0};
+  std::atomic<std::uint64_t> registrations_expired_{0};
   std::uint64_t reloads_ = 0;
   std::uint64_t reload_failures_ = 0;
   bool stopping_ = false;

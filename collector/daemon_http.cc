@@ -30,6 +30,9 @@ void Daemon::StartHttp() {
   view.log_rules = [this]() -> std::shared_ptr<const syslog::LogRules> { return log_rules_; };
   view.reloads = [this] { return reloads_; };
   view.reload_failures = [this] { return reload_failures_; };
+  view.inventory = &inventory_;
+  view.registration_errors = &registration_errors_;
+  view.registrations_expired = &registrations_expired_;
   http_->Route("GET", "/healthz", [](const web::Request&) {
     return web::Response{200, "text/plain; charset=utf-8", "ok\n", {}};
   });
@@ -45,6 +48,7 @@ void Daemon::StartHttp() {
   http_->Route("POST", "/api/v1/results",
                [passive](const web::Request& r) { return web::ResultsPost(passive, r); });
   RouteAlertApi();
+  RouteInventoryApi();
   http_->Route("GET", "/metrics", [view](const web::Request&) { return web::Metrics(view); });
   http_->Route("GET", "/", [view](const web::Request&) { return web::StatusPage(view); });
   if (auto ok = http_->Start(); !ok) {
@@ -56,11 +60,13 @@ void Daemon::StartHttp() {
 Result<void> Daemon::LoadApiToken() {
   if (config_->http.token_file.empty()) {
     api_token_.clear();
-    return {};
+  } else {
+    auto token = web::LoadOrCreateToken(config_->http.token_file);
+    if (!token) return Fail("http.token_file: " + token.error().message);
+    api_token_ = std::move(*token);
   }
-  auto token = web::LoadOrCreateToken(config_->http.token_file);
-  if (!token) return Fail("http.token_file: " + token.error().message);
-  api_token_ = std::move(*token);
+  std::lock_guard lock(registrations_mu_);
+  register_token_ = api_token_;
   return {};
 }
 

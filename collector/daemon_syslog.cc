@@ -8,12 +8,6 @@
 namespace gs::collector {
 
 // Sender address -> node, for the syslog listeners (a node's address as written).
-std::shared_ptr<const syslog::NodeIndex> Daemon::BuildNodeIndex(const Config& config) {
-  auto index = std::make_shared<syslog::NodeIndex>();
-  for (const NodeConfig& node : config.nodes) index->emplace(node.address, node.name);
-  return index;
-}
-
 Result<void> Daemon::StartSyslog() {
   const SyslogSection& s = config_->syslog;
   syslog::LogArchive::Options options;
@@ -38,8 +32,7 @@ Result<void> Daemon::ApplyLogRules(const Config& config) {
       firing.emplace(key.first, key.second.substr(4));
     }
   }
-  auto tags = std::make_shared<syslog::NodeTags>();
-  for (const NodeConfig& node : config.nodes) (*tags)[node.name] = node.tags;
+  auto tags = BuildNodeTags();
   syslog::LogRules::Sinks sinks;
   sinks.on_count = [this](const std::string& host, const std::string& rule,
                           std::chrono::system_clock::time_point minute_end, std::uint64_t count) {
@@ -80,8 +73,9 @@ void Daemon::OnLogAlert(const std::string& host, const std::string& rule,
   check->interval = it->alert_window;
   check->max_attempts = 1;
   probes::Target target{host, host, {}};
-  for (const NodeConfig& node : config_->nodes) {
-    if (node.name == host) target = probes::Target{node.name, node.address, node.tags};
+  if (const auto node = inventory_.nodes().find(host); node != inventory_.nodes().end()) {
+    const inventory::DiscoveredNode& n = node->second.node;
+    target = probes::Target{n.name, n.address, n.tags};
   }
   engine_->OnResult(JobSpec{std::move(target), std::move(check)}, result);
 }

@@ -10,6 +10,7 @@
 #include "collector/cli_client.h"
 #include "collector/config/loader.h"
 #include "collector/daemon.h"
+#include "collector/inventory_cli.h"
 #include "collector/logs_cli.h"
 #include "probes/check_cli.h"
 
@@ -27,6 +28,7 @@ constexpr const char* kUsage = R"(usage:
   groundstation status [--url URL]         print the check states of a running collector
   groundstation logs [OPTIONS]             search the log archive (see: logs --help)
   groundstation alerts ...                 problems, ack, downtime, history (see: alerts --help)
+  groundstation inventory [--explain NODE] the nodes, their sources, and why checks apply
   groundstation --version
 )";
 
@@ -108,6 +110,7 @@ int main(int argc, char** argv) {
   if (command == "status") return gs::collector::StatusCommand(rest);
   if (command == "logs") return gs::collector::LogsCommand(rest);
   if (command == "alerts") return gs::collector::AlertsCommand(rest);
+  if (command == "inventory") return gs::collector::InventoryCommand(rest);
   if (command == "--version" || command == "version") {
     std::printf("groundstation %s\n", GS_VERSION);
     return 0;

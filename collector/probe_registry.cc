@@ -55,8 +55,15 @@ Result<probes::HttpCheckSpec> BuildHttpSpec(const probes::Target& target, const 
     out = std::move(*expanded);
     return {};
   };
-  for (auto [text, out] : {std::pair{&options.url, &spec.url},
-                           {&options.body, &spec.body},
+  // In a URL an IPv6 address needs its brackets: http://[2001:db8::5]:8080/.
+  probes::Target url_target = target;
+  if (url_target.address.find(':') != std::string::npos && !url_target.address.starts_with('[')) {
+    url_target.address = "[" + url_target.address + "]";
+  }
+  auto url = ExpandTemplate(options.url, url_target);
+  if (!url) return tl::unexpected(url.error());
+  spec.url = std::move(*url);
+  for (auto [text, out] : {std::pair{&options.body, &spec.body},
                            {&options.host_header, &spec.host_header},
                            {&options.sni, &spec.sni}}) {
     if (auto ok = expand(*text, *out); !ok) return tl::unexpected(ok.error());
@@ -65,6 +72,12 @@ Result<probes::HttpCheckSpec> BuildHttpSpec(const probes::Target& target, const 
     std::string expanded;
     if (auto ok = expand(value, expanded); !ok) return tl::unexpected(ok.error());
     spec.headers.push_back(name + ": " + expanded);
+  }
+  // A DNS pool member is checked at its own address under the pool's name: Host and SNI
+  // (and the certificate name) are the pool's, so each round-robin member is tested alone.
+  if (const auto pool = target.tags.find("pool");
+      pool != target.tags.end() && spec.sni.empty() && spec.host_header.empty()) {
+    spec.sni = pool->second;
   }
   spec.method = options.method;
   spec.follow_redirects = options.follow_redirects;

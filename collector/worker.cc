@@ -4,8 +4,11 @@
 
 namespace gs::collector {
 
-Worker::Worker(std::string name, std::size_t capacity)
-    : name_(std::move(name)), capacity_(capacity), thread_([this] { Run(); }) {
+Worker::Worker(std::string name, std::size_t capacity, std::function<void()> on_idle)
+    : name_(std::move(name)),
+      capacity_(capacity),
+      on_idle_(std::move(on_idle)),
+      thread_([this] { Run(); }) {
   pthread_setname_np(thread_.native_handle(), name_.substr(0, 15).c_str());
 }
 
@@ -46,6 +49,7 @@ void Worker::Run() {
       depth_.store(static_cast<std::int64_t>(queue_.size()), std::memory_order_relaxed);
     }
     task();
+    if (on_idle_ && depth_.load(std::memory_order_relaxed) == 0) on_idle_();
   }
 }
 

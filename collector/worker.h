@@ -1,6 +1,8 @@
 // Worker: one thread running posted tasks in order, fed by a bounded queue. For blocking
 // work that must stay off the io_context (statvfs, SQLite, fork/exec). Post() is
-// thread-safe and never blocks; the destructor runs what is queued, then joins.
+// thread-safe and never blocks; the destructor runs what is queued, then joins. An optional
+// idle hook runs on the worker thread whenever a task leaves the queue empty: tasks can
+// gather work and the hook commit it in one go (group commit).
 #pragma once
 
 #include <atomic>
@@ -16,7 +18,7 @@ namespace gs::collector {
 
 class Worker {
  public:
-  Worker(std::string name, std::size_t capacity);
+  Worker(std::string name, std::size_t capacity, std::function<void()> on_idle = {});
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -36,6 +38,7 @@ class Worker {
 
   const std::string name_;
   const std::size_t capacity_;
+  const std::function<void()> on_idle_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;

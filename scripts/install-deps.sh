@@ -8,7 +8,7 @@ BUILD=(cmake ninja-build g++ pkg-config git
   libcurl4-openssl-dev libssl-dev zlib1g-dev libhyperscan-dev librrd-dev rrdtool rrdcached libpcre2-dev
   libboost-program-options-dev libboost-dev libsqlite3-dev libyaml-cpp-dev
   nlohmann-json3-dev libmariadb-dev libexpected-dev libgtest-dev libgmock-dev googletest
-  libbenchmark-dev clang-format)
+  libbenchmark-dev clang-format libpugixml-dev libc-ares-dev)
 RUN=(curl ca-certificates sqlite3)
 # Syslog peers: syslog-ng-core (loggen, and syslog-ng as a bench receiver), bsdutils (logger),
 # openssl (test certificates), and the shared libraries of rsyslogd. rsyslog itself conflicts
@@ -20,7 +20,8 @@ TEST=(nginx-light monitoring-plugins-basic monitoring-plugins-standard socat pro
   mariadb-server mariadb-client nagios-nrpe-server nagios-nrpe-plugin liburiparser1 libmariadb3
   prometheus-alertmanager python3-aiosmtpd tzdata
   clang libclang-rt-14-dev
-  syslog-ng-core bsdutils openssl libestr0 libfastjson4 liblognorm5 iproute2)
+  syslog-ng-core bsdutils openssl libestr0 libfastjson4 liblognorm5 iproute2
+  dnsmasq dnsutils)
 BENCH=(prometheus-blackbox-exporter wrk time bc)
 
 want=("${BUILD[@]}" "${RUN[@]}")

@@ -209,6 +209,58 @@ struct WatchdogConfig {
   friend bool operator==(const WatchdogConfig&, const WatchdogConfig&) = default;
 };
 
+// inventory: the discovery sources besides nodes: (collector/inventory/). Secrets are read
+// from their files at load.
+struct Ec2SourceConfig {
+  std::string name;
+  std::string region = "us-east-1";
+  std::string endpoint;  // empty: https://ec2.REGION.amazonaws.com
+  // Server-side filters, e.g. {"tag:role": [web, db], "instance-state-name": [running]}.
+  std::vector<std::pair<std::string, std::vector<std::string>>> filters;
+  bool public_address = false;  // address: public | private
+  std::string name_tag = "Name";
+  probes::Tags tags;  // added to every node of this source
+  milliseconds refresh{60'000};
+  milliseconds timeout{10'000};
+  bool verify_tls = true;
+  // Credentials; each empty field falls through to the next link of the chain (environment,
+  // shared credentials file, instance metadata).
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string profile;
+  std::string credentials_file;
+  std::string imds_endpoint = "http://169.254.169.254";
+  friend bool operator==(const Ec2SourceConfig&, const Ec2SourceConfig&) = default;
+};
+
+struct DnsPoolConfig {
+  std::string name;    // the round-robin name
+  std::string server;  // "" = the system resolver; "127.0.0.1:5353"
+  bool ipv4 = true;
+  bool ipv6 = true;
+  probes::Tags tags;
+  milliseconds refresh{30'000};
+  milliseconds timeout{3'000};
+  friend bool operator==(const DnsPoolConfig&, const DnsPoolConfig&) = default;
+};
+
+struct RegisterConfig {
+  bool enabled = false;                    // the register: key is present
+  milliseconds expire_after{15 * 60'000};  // without renewal (a ttl in the request may shorten it)
+  std::size_t max_nodes = 10'000;
+  probes::Tags tags;  // added to every registered node
+  friend bool operator==(const RegisterConfig&, const RegisterConfig&) = default;
+};
+
+struct InventoryConfig {
+  std::string file;  // a nodes file (a list like nodes:), re-read when it changes
+  milliseconds file_check{5'000};
+  std::vector<Ec2SourceConfig> ec2;
+  std::vector<DnsPoolConfig> dns;
+  RegisterConfig registration;  // the register: key
+  friend bool operator==(const InventoryConfig&, const InventoryConfig&) = default;
+};
+
 struct Config {
   std::string source;  // file name, or "<embedded default>"
   std::string data_dir = "./var";
@@ -222,6 +274,7 @@ struct Config {
   std::vector<alerts::Route> routes;
   alerts::GroundOptions uplink;  // the uplink: section (uplink set, region detection)
   WatchdogConfig watchdog;
+  InventoryConfig inventory;
 };
 
 }  // namespace gs::collector

@@ -57,7 +57,7 @@ checks:
     interval: 60s
 )yaml";
 
-void ParseNodes(YamlWalker& w, const YAML::Node& list, Config& config) {
+void ParseNodes(YamlWalker& w, const YAML::Node& list, std::vector<NodeConfig>& nodes) {
   if (!w.ExpectSequence(list, "nodes")) return;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -71,7 +71,7 @@ void ParseNodes(YamlWalker& w, const YAML::Node& list, Config& config) {
     if (name) node.name = *name;
     node.address = w.String(n, "address", key).value_or(node.name);
     if (auto tags = w.StringMap(n, "tags", key)) node.tags.insert(tags->begin(), tags->end());
-    if (name) config.nodes.push_back(std::move(node));
+    if (name) nodes.push_back(std::move(node));
   }
 }
 
@@ -227,7 +227,7 @@ void ParseTop(YamlWalker& w, const YAML::Node& root, Config& config) {
   if (!root.IsDefined() || root.IsNull()) return;  // an empty file is a valid, empty config
   if (!w.ExpectMap(root, "",
                    {"data_dir", "user", "http", "rrd", "syslog", "nodes", "checks", "notifiers",
-                    "routes", "uplink", "watchdog"}))
+                    "routes", "uplink", "watchdog", "inventory"}))
     return;
   config.data_dir = w.String(root, "data_dir", "").value_or(config.data_dir);
   if (config.data_dir.empty()) w.Error(root["data_dir"], "data_dir", "must not be empty");
@@ -248,12 +248,13 @@ void ParseTop(YamlWalker& w, const YAML::Node& root, Config& config) {
     }
   }
   if (root["syslog"].IsDefined()) ParseSyslog(w, root["syslog"], config.syslog);
-  ParseNodes(w, root["nodes"], config);
+  ParseNodes(w, root["nodes"], config.nodes);
   ParseChecks(w, root["checks"], config);
   ParseNotifiers(w, root["notifiers"], config);
   ParseRoutes(w, root["routes"], config);
   ParseUplink(w, root["uplink"], config);
   ParseWatchdog(w, root["watchdog"], config);
+  config_parse::ParseInventory(w, root["inventory"], config);
 }
 
 }  // namespace
@@ -289,6 +290,45 @@ ConfigResult LoadConfigFile(const std::filesystem::path& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return LoadConfigText(buffer.str(), path.string());
+}
+
+NodesResult LoadNodesText(std::string_view text, std::string source) {
+  YamlWalker w(source);
+  std::vector<NodeConfig> nodes;
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return tl::unexpected(std::vector<ConfigError>{
+        ConfigError{source, e.mark.is_null() ? 0 : e.mark.line + 1,
+                    e.mark.is_null() ? 0 : e.mark.column + 1, "", "YAML syntax: " + e.msg}});
+  }
+  try {
+    if (root.IsMap()) {
+      if (w.ExpectMap(root, "", {"nodes"})) ParseNodes(w, root["nodes"], nodes);
+    } else if (root.IsDefined() && !root.IsNull()) {
+      ParseNodes(w, root, nodes);
+    }
+  } catch (const YAML::Exception& e) {
+    w.Error(root, "", std::string("unexpected structure: ") + e.what());
+  }
+  if (!w.errors().empty()) return tl::unexpected(w.TakeErrors());
+  return nodes;
+}
+
+NodesResult LoadNodesFile(const std::filesystem::path& path) {
+  constexpr std::uintmax_t kMaxNodesFile = 64ULL << 20;
+  auto fail = [&](std::string message) {
+    return tl::unexpected(std::vector<ConfigError>{ConfigError{path.string(), 0, 0, "", message}});
+  };
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return fail("not a readable regular file");
+  if (std::filesystem::file_size(path, ec) > kMaxNodesFile) return fail("larger than 64 MiB");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(std::string("cannot read: ") + std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return LoadNodesText(buffer.str(), path.string());
 }
 
 std::string_view DefaultConfigText() { return kDefaultConfig; }

@@ -22,6 +22,13 @@ ConfigResult LoadConfigFile(const std::filesystem::path& path);
 // Validates YAML text; `source` names it in error messages.
 ConfigResult LoadConfigText(std::string_view text, std::string source);
 
+// A nodes file (inventory.file): a YAML list of nodes shaped like the config's nodes:, or a
+// map with only a nodes: key. Must be a regular file of at most 64 MiB; every problem is
+// reported as in LoadConfigFile.
+using NodesResult = tl::expected<std::vector<NodeConfig>, std::vector<ConfigError>>;
+NodesResult LoadNodesFile(const std::filesystem::path& path);
+NodesResult LoadNodesText(std::string_view text, std::string source);
+
 // The embedded default config: the box monitors itself (its own HTTP endpoint and local
 // disks), data in ./var.
 std::string_view DefaultConfigText();

@@ -5,7 +5,10 @@
 
 #include <array>
 #include <charconv>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <system_error>
 
 #include "collector/config/size.h"
 #include "collector/config/template.h"
@@ -341,6 +344,42 @@ std::optional<std::string> ParseName(YamlWalker& w, const YAML::Node& node, std:
     w.Error(node["name"], KeyPath(key, "name"), "duplicate name \"" + *name + "\"");
   }
   return name;
+}
+
+std::optional<std::string> Secret(YamlWalker& w, const YAML::Node& n, const std::string& key,
+                                  const std::string& name) {
+  constexpr std::uintmax_t kMaxSecretFile = 64 << 10;
+  const std::string file_key = name + "_file";
+  if (n[name].IsDefined() && n[file_key].IsDefined()) {
+    w.Error(n[file_key], KeyPath(key, file_key), "give " + name + " or " + file_key + ", not both");
+    return std::nullopt;
+  }
+  if (auto inline_value = w.String(n, name, key)) return inline_value;
+  auto path = w.String(n, file_key, key);
+  if (!path) return std::nullopt;
+  // Only a regular file of bounded size: a FIFO or /dev/zero would hang or grow the load.
+  std::error_code ec;
+  const auto status = std::filesystem::status(*path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    w.Error(n[file_key], KeyPath(key, file_key), "cannot read \"" + *path + "\"");
+    return std::nullopt;
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    w.Error(n[file_key], KeyPath(key, file_key), "\"" + *path + "\" is not a regular file");
+    return std::nullopt;
+  }
+  if (std::filesystem::file_size(*path, ec) > kMaxSecretFile || ec) {
+    w.Error(n[file_key], KeyPath(key, file_key), "\"" + *path + "\" is larger than 64 KiB");
+    return std::nullopt;
+  }
+  std::ifstream in(*path);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    w.Error(n[file_key], KeyPath(key, file_key), "cannot read \"" + *path + "\"");
+    return std::nullopt;
+  }
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
 }
 
 }  // namespace gs::collector::config_parse

@@ -31,6 +31,14 @@ void ParseRoutes(YamlWalker& w, const YAML::Node& list, Config& config);
 void ParseUplink(YamlWalker& w, const YAML::Node& node, Config& config);
 void ParseWatchdog(YamlWalker& w, const YAML::Node& node, Config& config);
 
+// A secret given inline (`NAME: value`) or in a file (`NAME_file: path`: its first line,
+// trailing spaces and CR removed). The file must be a regular file of at most 64 KiB.
+std::optional<std::string> Secret(YamlWalker& w, const YAML::Node& n, const std::string& key,
+                                  const std::string& name);
+
+// The inventory: section (parse_inventory.cc).
+void ParseInventory(YamlWalker& w, const YAML::Node& node, Config& config);
+
 std::optional<CheckConfig> ParseCheck(YamlWalker& w, const YAML::Node& node, std::string_view key);
 
 // A size ("64KiB", "1MB", "4096") between min and max bytes.

@@ -36,28 +36,6 @@ std::string HttpUrl(YamlWalker& w, const YAML::Node& n, const std::string& key,
   return url;
 }
 
-// A secret given inline (`NAME: value`) or in a file (`NAME_file: path`, first line, so
-// secrets stay out of the config file).
-std::optional<std::string> Secret(YamlWalker& w, const YAML::Node& n, const std::string& key,
-                                  const std::string& name) {
-  const std::string file_key = name + "_file";
-  if (n[name].IsDefined() && n[file_key].IsDefined()) {
-    w.Error(n[file_key], KeyPath(key, file_key), "give " + name + " or " + file_key + ", not both");
-    return std::nullopt;
-  }
-  if (auto inline_value = w.String(n, name, key)) return inline_value;
-  auto path = w.String(n, file_key, key);
-  if (!path) return std::nullopt;
-  std::ifstream in(*path);
-  std::string line;
-  if (!in || !std::getline(in, line)) {
-    w.Error(n[file_key], KeyPath(key, file_key), "cannot read \"" + *path + "\"");
-    return std::nullopt;
-  }
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  return line;
-}
-
 std::vector<std::string> Recipients(YamlWalker& w, const YAML::Node& n, const std::string& key) {
   auto to = w.StringList(n, "to", key).value_or(std::vector<std::string>{});
   if (to.empty()) w.Error(At(n, n["to"]), KeyPath(key, "to"), "names no recipient");

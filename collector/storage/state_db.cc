@@ -71,6 +71,17 @@ CREATE TABLE alert_meta (name TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWI
 PRAGMA user_version = 4;
 )sql";
 
+// Version 5: self-registered nodes (POST /api/v1/register) and each discovery source's last
+// good answer (so a restart while the cloud API is down still knows the fleet).
+constexpr const char kSchemaV5[] = R"sql(
+CREATE TABLE registered_node (
+  name TEXT PRIMARY KEY, address TEXT NOT NULL, tags TEXT NOT NULL,
+  registered_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE discovered (
+  source TEXT PRIMARY KEY, data TEXT NOT NULL, saved_ms INTEGER NOT NULL) WITHOUT ROWID;
+PRAGMA user_version = 5;
+)sql";
+
 constexpr const char kSaveState[] =
     "INSERT OR REPLACE INTO check_state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 constexpr const char kLoadStates[] =
@@ -184,7 +195,8 @@ Result<void> StateDb::Migrate() {
                 std::to_string(kSchemaVersion) + ")");
   }
   // Each step upgrades one version in its own transaction; a new database runs them all.
-  constexpr std::array<const char*, 4> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
+  constexpr std::array<const char*, 5> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,
+                                                 kSchemaV5};
   for (int v = version; v < kSchemaVersion; ++v) {
     if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
     if (auto r = Exec(kSteps.at(static_cast<std::size_t>(v))); !r) {

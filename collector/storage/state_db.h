@@ -28,6 +28,16 @@ struct sqlite3_stmt;
 
 namespace gs::collector {
 
+// A node that registered itself, as state.db keeps it.
+struct StoredRegistration {
+  std::string name;
+  std::string address;
+  probes::Tags tags;
+  std::chrono::system_clock::time_point registered;  // latest registration or renewal
+  std::chrono::system_clock::time_point expires;
+  friend bool operator==(const StoredRegistration&, const StoredRegistration&) = default;
+};
+
 class StateDb : public alerts::OutboxStore {
  public:
   using CheckKey = std::pair<std::string, std::string>;  // (node, check)
@@ -88,8 +98,20 @@ class StateDb : public alerts::OutboxStore {
   // Deletes history entries older than `before`; returns how many.
   Result<std::int64_t> PruneHistory(std::chrono::system_clock::time_point before);
 
+  // Self-registered nodes (state_db_inventory.cc). Save replaces one with the same name.
+  Result<void> SaveRegistration(const StoredRegistration& r);
+  Result<bool> RemoveRegistration(const std::string& name);  // false: no such node
+  // Removes every registration that expired at or before `now`; returns their names.
+  Result<std::vector<std::string>> ExpireRegistrations(std::chrono::system_clock::time_point now);
+  Result<std::vector<StoredRegistration>> LoadRegistrations();
+  // Each discovery source's last good answer, as the caller encoded it (JSON text).
+  Result<void> SaveDiscovered(const std::string& source, const std::string& data,
+                              std::chrono::system_clock::time_point now);
+  Result<std::map<std::string, std::string>> LoadDiscovered();
+  Result<void> RemoveDiscoveredExcept(const std::vector<std::string>& sources);
+
   // The schema version this code writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
  private:
   explicit StateDb(sqlite3* db);

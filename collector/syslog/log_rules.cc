@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <mutex>
 #include <unordered_set>
 
 #include "collector/config/duration.h"
@@ -94,7 +95,11 @@ struct LogRules::Impl {
   hs_database_t* db = nullptr;
   hs_scratch_t* scratch = nullptr;
   pcre2_match_data* match_data = nullptr;
-  std::shared_ptr<const NodeTags> nodes;
+  std::shared_ptr<const NodeTags> nodes;  // the archive writer's copy
+  // SetNodes hands a new node set over here; Observe picks it up.
+  std::mutex nodes_mu;
+  std::shared_ptr<const NodeTags> next_nodes;  // guarded by nodes_mu
+  std::atomic<bool> nodes_changed{false};
   Sinks sinks;
   std::vector<char> pass;  // per rule: fields allow it
   std::vector<char> hit;   // per rule: hyperscan says it may match
@@ -244,9 +249,21 @@ Result<std::unique_ptr<LogRules>> LogRules::Create(
   return std::unique_ptr<LogRules>(new LogRules(std::move(impl)));
 }
 
+void LogRules::SetNodes(std::shared_ptr<const NodeTags> nodes) {
+  {
+    std::lock_guard lock(impl_->nodes_mu);
+    impl_->next_nodes = std::move(nodes);
+  }
+  impl_->nodes_changed = true;
+}
+
 void LogRules::Observe(const LogRecord& record) {
   Impl& m = *impl_;
   if (m.rules.empty()) return;
+  if (m.nodes_changed.exchange(false)) {
+    std::lock_guard lock(m.nodes_mu);
+    m.nodes = std::move(m.next_nodes);
+  }
   // The same host identity as the archive's directory (hostname first: behind NAT many
   // senders share one address); `select` still uses the node the address matched.
   const std::string& host = m.hosts.Get(record);

@@ -57,6 +57,9 @@ class LogRules : public RecordObserver {
       const std::set<std::pair<std::string, std::string>>& firing = {});
   ~LogRules() override;
 
+  // Replaces the inventory's node tags (for `select`); thread-safe, taken up by the next record.
+  void SetNodes(std::shared_ptr<const NodeTags> nodes);
+
   void Observe(const LogRecord& record) override;
   void Tick(std::chrono::system_clock::time_point now) override;
 

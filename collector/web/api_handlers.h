@@ -3,6 +3,7 @@
 // io_context thread (where the scheduler and check engine live), so it never blocks.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -28,6 +29,9 @@ class Worker;
 namespace web {
 class HttpServer;
 }
+namespace inventory {
+class Inventory;
+}
 namespace syslog {
 class LogArchive;
 class LogRules;
@@ -50,6 +54,9 @@ struct StageView {
   std::function<std::shared_ptr<const syslog::LogRules>()> log_rules;  // replaced on reload
   std::function<std::uint64_t()> reloads;
   std::function<std::uint64_t()> reload_failures;
+  const inventory::Inventory* inventory = nullptr;  // io_context thread only
+  const std::atomic<std::uint64_t>* registration_errors = nullptr;
+  const std::atomic<std::uint64_t>* registrations_expired = nullptr;
 };
 
 namespace web {

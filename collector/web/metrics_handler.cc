@@ -2,6 +2,7 @@
 #include "alerts/dispatcher.h"
 #include "alerts/watchdog.h"
 #include "collector/check_engine.h"
+#include "collector/inventory/inventory.h"
 #include "collector/probe_registry.h"
 #include "collector/scheduler.h"
 #include "collector/storage/rrd_writer.h"
@@ -292,6 +293,39 @@ void ArchiveMetrics(PrometheusText& out, const syslog::LogArchive& archive) {
          "counter", D(s.files_compressed.load()));
 }
 
+void InventoryMetrics(PrometheusText& out, const StageView& v) {
+  const inventory::Inventory& inv = *v.inventory;
+  out.Family("groundstation_inventory_nodes", "Nodes in the inventory, by winning source.",
+             "gauge");
+  std::map<std::string, std::size_t> by_source;
+  for (const auto& s : inv.sources()) by_source[s.spec.id] = 0;
+  for (const auto& [name, entry] : inv.nodes()) ++by_source[entry.source];
+  for (const auto& [source, n] : by_source) {
+    out.Sample("groundstation_inventory_nodes", {{"source", source}}, D(n));
+  }
+  out.Family("groundstation_discovery_refreshes_total", "Discovery refreshes, by source.",
+             "counter");
+  out.Family("groundstation_discovery_failures_total",
+             "Discovery refreshes that failed or were unconfirmed empty answers, by source.",
+             "counter");
+  out.Family("groundstation_discovery_failing",
+             "1 while the source's latest refresh failed (its last good nodes are kept).", "gauge");
+  for (const auto& s : inv.sources()) {
+    const Labels l{{"source", s.spec.id}};
+    out.Sample("groundstation_discovery_refreshes_total", l, D(s.refreshes));
+    out.Sample("groundstation_discovery_failures_total", l, D(s.failures));
+    out.Sample("groundstation_discovery_failing", l, s.failing ? 1 : 0);
+  }
+  if (v.registration_errors != nullptr && v.registrations_expired != nullptr) {
+    Single(out, "groundstation_registrations_rejected_total",
+           "Self-registration requests refused as malformed.", "counter",
+           D(v.registration_errors->load()));
+    Single(out, "groundstation_registrations_expired_total",
+           "Self-registered nodes dropped for not renewing in time.", "counter",
+           D(v.registrations_expired->load()));
+  }
+}
+
 }  // namespace
 
 Response Metrics(const StageView& view) {
@@ -320,6 +354,7 @@ Response Metrics(const StageView& view) {
       }
     }
   }
+  if (view.inventory != nullptr) InventoryMetrics(out, view);
   if (view.reloads) {
     out.Family("groundstation_config_reloads_total", "Config reloads, by result.", "counter");
     out.Sample("groundstation_config_reloads_total", {{"result", "applied"}}, D(view.reloads()));

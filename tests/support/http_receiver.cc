@@ -33,6 +33,7 @@ std::string OptionsJson(const HttpReceiver::Options& o) {
       {"hang_seconds", o.hang_seconds},
       {"response_body", o.response_body},
       {"content_type", o.content_type},
+      {"bind", o.bind},
   };
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -69,7 +70,7 @@ ReceivedRequest ReadRequest(const std::filesystem::path& json_path) {
 HttpReceiver::HttpReceiver(const TempDir& dir) : HttpReceiver(dir, Options{}) {}
 
 HttpReceiver::HttpReceiver(const TempDir& dir, Options options)
-    : dir_(MakeOwnDirectory(dir.path())) {
+    : dir_(MakeOwnDirectory(dir.path())), bind_(options.bind) {
   const std::string script = std::string(GS_SOURCE_DIR) + "/tests/support/http_rx.py";
   Process::Options process_options;
   process_options.stdout_path = (dir_ / "stdout.log").string();  // never the test's pipes
@@ -92,7 +93,7 @@ HttpReceiver::HttpReceiver(const TempDir& dir, Options options)
 HttpReceiver::~HttpReceiver() = default;  // ~Process: SIGTERM, wait by PID
 
 std::string HttpReceiver::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
+  return "http://" + bind_ + ":" + std::to_string(port_) + path;
 }
 
 std::size_t HttpReceiver::CountRequests() const { return RequestFiles(dir_ / "requests").size(); }

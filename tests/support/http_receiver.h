@@ -47,6 +47,8 @@ class HttpReceiver {
     // error JSON).
     std::string response_body{};
     std::string content_type = "application/json";  // of the answers given with `status`
+    // The loopback address to listen on (a DNS pool test puts members at 127.0.0.2, ...).
+    std::string bind = "127.0.0.1";
   };
 
   // Starts the receiver and returns once it accepts connections. Throws std::runtime_error
@@ -58,7 +60,7 @@ class HttpReceiver {
   HttpReceiver& operator=(const HttpReceiver&) = delete;
 
   [[nodiscard]] int port() const { return port_; }
-  // "http://127.0.0.1:PORT" + path
+  // "http://BIND:PORT" + path
   [[nodiscard]] std::string url(const std::string& path = "/") const;
   // Every request received so far, in arrival order (also ones answered with a failure, and
   // hanging ones: a request is recorded as soon as it has been read, before it is answered).
@@ -74,6 +76,7 @@ class HttpReceiver {
   std::filesystem::path dir_;  // this receiver's own subdirectory of the TempDir
   std::unique_ptr<Process> process_;
   int port_ = 0;
+  std::string bind_;
 };
 
 }  // namespace gs::test

@@ -2,7 +2,7 @@
 """Scriptable HTTP receiver for the notifier tests (tests/support/http_receiver.h).
 
 Usage: http_rx.py DIR OPTIONS_JSON
-Listens on 127.0.0.1 on a port the kernel picks and writes it to DIR/port (temp name + rename,
+Listens on 127.0.0.1 (or options["bind"]) on a port the kernel picks and writes it to DIR/port (temp name + rename,
 so the file appears whole, once the socket listens). Each GET, POST or PUT request is saved
 in arrival order (the order in which the requests were completely read) as
 DIR/requests/NNNNNN.body (the raw body) and DIR/requests/NNNNNN.json
@@ -113,7 +113,7 @@ def exit_with_parent(parent):
 
 signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
 threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server = http.server.ThreadingHTTPServer((options.get("bind", "127.0.0.1"), 0), Handler)
 server.daemon_threads = True
 save(os.path.join(out_dir, "port"), str(server.server_address[1]).encode())
 server.serve_forever()
