@@ -99,6 +99,18 @@ bool AlertEngine::WantsFiring(const AlertKey& key, const AlertRecord& a, TimePoi
 }
 
 void AlertEngine::OnResult(const CheckFacts& facts, const Transition& t, TimePoint now) {
+  OnResultDeferred(facts, t, now);
+  Flush(now);
+}
+
+void AlertEngine::Flush(TimePoint now) {
+  if (ground_due_) UpdateGround(now);
+  if (routes_due_) FlushRoutes(now);
+  ground_due_ = routes_due_ = false;
+  CollectDirty();
+}
+
+void AlertEngine::OnResultDeferred(const CheckFacts& facts, const Transition& t, TimePoint now) {
   const AlertKey key{facts.node, facts.check};
   AlertRecord& a = alerts_[key];
   const State previous_raw = a.state;
@@ -144,12 +156,24 @@ void AlertEngine::OnResult(const CheckFacts& facts, const Transition& t, TimePoi
     History(key, "flapping_stopped", a.state, std::to_string(a.flap.percent()) + "% change", now);
     Notice(Event::kFlappingStopped, key, a, "the check settled; notifications resume", false, now);
   }
-  if (previous_raw != a.state || t.hard_change) UpdateGround(now);
-  if (t.hard_change || flap != FlapDetector::Change::kNone) FlushRoutes(now);
+  if (previous_raw != a.state || t.hard_change) ground_due_ = true;
+  if (t.hard_change || flap != FlapDetector::Change::kNone) routes_due_ = true;
   CollectDirty();
 }
 
 void AlertEngine::OnRetired(const AlertKey& key, TimePoint now, const std::string& reason) {
+  OnRetiredDeferred(key, now, reason);
+  Flush(now);
+  // Forgotten at once when its resolution went out (else at the next tick, see Tick).
+  auto it = alerts_.find(key);
+  if (it != alerts_.end() && !it->second.retired.empty() && it->second.routes.empty()) {
+    alerts_.erase(it);
+    out_.records[key] = std::nullopt;
+    dirty_.erase(key);
+  }
+}
+
+void AlertEngine::OnRetiredDeferred(const AlertKey& key, TimePoint now, const std::string& reason) {
   auto it = alerts_.find(key);
   if (it == alerts_.end()) return;
   AlertRecord& a = it->second;
@@ -159,18 +183,20 @@ void AlertEngine::OnRetired(const AlertKey& key, TimePoint now, const std::strin
   a.ack.reset();
   uplink_keys_.erase(key);
   MarkDirty(key);
-  UpdateGround(now);
-  FlushRoutes(now);
-  if (a.routes.empty()) {
+  if (a.routes.empty()) {  // nobody was told: nothing to resolve
     alerts_.erase(it);
     out_.records[key] = std::nullopt;
     dirty_.erase(key);
+  } else {
+    routes_due_ = true;
   }
+  ground_due_ = true;
   CollectDirty();
 }
 
 void AlertEngine::Tick(TimePoint now) {
   ExpireAcks(now);
+  ground_due_ = routes_due_ = false;  // done here
   UpdateGround(now);
   FlushRoutes(now);
   Escalate(now);

@@ -129,11 +129,20 @@ class AlertEngine {
   void Restore(AlertRecord record);
   void RestoreGround(GroundState state) { ground_ = std::move(state); }
 
-  // One check result and its transition (t.next.state feeds flap detection).
+  // One check result and its transition (t.next.state feeds flap detection), with the ground
+  // update and the route flush it calls for: OnResultDeferred followed by Flush.
   void OnResult(const CheckFacts& facts, const Transition& t, TimePoint now);
+  // The result alone: the ground update and the route flush it calls for (each a pass over
+  // every alert) wait for Flush, so a burst of results (a region going dark) costs one pass,
+  // not one per result. Until then flush_pending() is true.
+  void OnResultDeferred(const CheckFacts& facts, const Transition& t, TimePoint now);
+  void Flush(TimePoint now);
+  [[nodiscard]] bool flush_pending() const { return ground_due_ || routes_due_; }
   // The check no longer exists because its node left the inventory (or the check was
   // removed): open alerts are resolved with reason "node retired", then forgotten.
   void OnRetired(const AlertKey& key, TimePoint now, const std::string& reason = "node retired");
+  // The same, leaving the resolution messages to Flush (a fleet scaled in at once).
+  void OnRetiredDeferred(const AlertKey& key, TimePoint now, const std::string& reason);
   // Sends what is due: group flushes, repeats, escalations, held alerts whose hold ended,
   // expired acknowledgements.
   void Tick(TimePoint now);
@@ -203,6 +212,8 @@ class AlertEngine {
   GroundOptions ground_options_;
   GroundState ground_;
   std::set<AlertKey> uplink_keys_;  // the uplink set among alerts_
+  bool ground_due_ = false;         // OnResultDeferred left UpdateGround to Flush
+  bool routes_due_ = false;         // ...and FlushRoutes
   bool uplink_hold_ = false;        // every uplink check fails: hold everything
   bool region_hold_ = false;        // region suspect or unreachable: hold the rest
   Output out_;

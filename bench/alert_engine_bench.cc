@@ -2,7 +2,11 @@
 // the daemon drives it (one OnResult per check result, one Tick per second), with grouping
 // routes and uplink/region detection on. bench/alerts.sh runs it.
 //
-//   alert_engine_bench [CHECKS=10000] [TICKS=200]
+//   alert_engine_bench [CHECKS=10000] [TICKS=200] [BATCH=1]
+//
+// BATCH 1 feeds each result with OnResult (a ground update and a route flush per result);
+// BATCH N uses OnResultDeferred and one Flush per N results, as the daemon does when results
+// queue up on its io_context (a burst shares one pass over every alert).
 //
 // Phases: every check's first result (OK); TICKS ticks with nothing firing; 10% of the checks
 // turn CRITICAL (HARD at once) spread over two seconds, so region detection counts them;
@@ -55,7 +59,7 @@ struct Totals {
 // Feeds `state` to the checks selected by `pick`; returns microseconds per result.
 template <typename Pick>
 double Feed(AlertEngine& engine, std::vector<Check>& fleet, probes::State state, Pick pick,
-            Sys::time_point now, Totals& totals) {
+            Sys::time_point now, int batch, Totals& totals) {
   std::size_t n = 0;
   const auto t0 = Clock::now();
   for (std::size_t i = 0; i < fleet.size(); ++i) {
@@ -65,12 +69,21 @@ double Feed(AlertEngine& engine, std::vector<Check>& fleet, probes::State state,
     const auto at = now + std::chrono::milliseconds(2000 * i / fleet.size());
     const Transition t = Apply(c.status, state, std::string(probes::ToString(state)), 1, at);
     c.status = t.next;
-    engine.OnResult(c.facts, t, at);
+    if (batch <= 1) {
+      engine.OnResult(c.facts, t, at);
+    } else {
+      engine.OnResultDeferred(c.facts, t, at);
+      if ((n + 1) % static_cast<std::size_t>(batch) == 0) engine.Flush(at);
+    }
     AlertEngine::Output out = engine.TakeOutput();
     totals.messages += out.messages.size();
     totals.records += out.records.size();
     ++n;
   }
+  engine.Flush(now + std::chrono::seconds(2));
+  AlertEngine::Output out = engine.TakeOutput();
+  totals.messages += out.messages.size();
+  totals.records += out.records.size();
   return n == 0 ? 0 : Us(Clock::now() - t0) / static_cast<double>(n);
 }
 
@@ -89,8 +102,9 @@ double Ticks(AlertEngine& engine, int ticks, Sys::time_point& now, Totals& total
 int Main(int argc, char** argv) {
   const int checks = argc > 1 ? std::atoi(argv[1]) : 10'000;
   const int ticks = argc > 2 ? std::atoi(argv[2]) : 200;
-  if (checks < 10 || checks > 1'000'000 || ticks <= 0 || ticks > 100'000) {
-    std::fprintf(stderr, "usage: alert_engine_bench [CHECKS] [TICKS]\n");
+  const int batch = argc > 3 ? std::atoi(argv[3]) : 1;
+  if (checks < 10 || checks > 1'000'000 || ticks <= 0 || ticks > 100'000 || batch <= 0) {
+    std::fprintf(stderr, "usage: alert_engine_bench [CHECKS] [TICKS] [BATCH]\n");
     return 2;
   }
   AlertEngine engine;
@@ -113,20 +127,21 @@ int Main(int argc, char** argv) {
   Totals totals;
   Sys::time_point now = Sys::now();
   const double first = Feed(
-      engine, fleet, probes::State::kOk, [](std::size_t) { return true; }, now, totals);
+      engine, fleet, probes::State::kOk, [](std::size_t) { return true; }, now, batch, totals);
   now += std::chrono::seconds(3);
   const double quiet_tick = Ticks(engine, ticks, now, totals);
   const std::size_t quiet_messages = totals.messages;
   const double fail = Feed(
       engine, fleet, probes::State::kCritical, [](std::size_t i) { return i % 10 == 7; }, now,
-      totals);
+      batch, totals);
   now += std::chrono::seconds(3);
   const double firing_tick = Ticks(engine, ticks, now, totals);
   const double recover = Feed(
-      engine, fleet, probes::State::kOk, [](std::size_t i) { return i % 10 == 7; }, now, totals);
+      engine, fleet, probes::State::kOk, [](std::size_t i) { return i % 10 == 7; }, now, batch,
+      totals);
   now += std::chrono::seconds(3);
   const double after_tick = Ticks(engine, ticks, now, totals);
-  std::printf("checks %d ticks %d\n", checks, ticks);
+  std::printf("checks %d ticks %d batch %d\n", checks, ticks, batch);
   std::printf("first_result_us %.2f quiet_tick_us %.1f\n", first, quiet_tick);
   std::printf("failing_result_us %.2f firing_tick_us %.1f\n", fail, firing_tick);
   std::printf("recovery_result_us %.2f after_tick_us %.1f\n", recover, after_tick);

@@ -25,7 +25,7 @@ BUILD_DIR=${BUILD_DIR:-build-bench}
 
 bash scripts/install-deps.sh all >/dev/null
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)" --target groundstation alerts_bench >/dev/null
+cmake --build "$BUILD_DIR" -j"$(nproc)" --target groundstation alerts_bench alert_engine_bench >/dev/null
 B="$BUILD_DIR/bench/alerts_bench"
 GS="$BUILD_DIR/collector/groundstation"
 
@@ -149,3 +149,9 @@ verdict() { if awk "BEGIN { exit !($1) }"; then echo met; else echo MISSED; fi; 
 echo "target >= 2000 notifications/s durably queued (batch 1):   $(verdict "${QUEUED[1]} >= 2000")"
 echo "target >= 2000 notifications/s durably queued (batch 100): $(verdict "${QUEUED[100]} >= 2000")"
 echo "target p99 HARD result -> webhook < 50 ms:                  $(verdict "$(field p99_ms "$GS_LAT") < 50")"
+
+echo "== 4. the alert engine alone at 10,000 checks: per result and per tick (load $(load))"
+echo "-- one flush per result (OnResult):"
+"$BUILD_DIR/bench/alert_engine_bench" 10000 200 1
+echo "-- one flush per 100 queued results (OnResultDeferred + Flush, what the daemon does):"
+"$BUILD_DIR/bench/alert_engine_bench" 10000 200 100

@@ -7,9 +7,10 @@
 //
 // Round 1 is a cold start (every node new); rounds 2..ROUNDS are steady refreshes in which
 // 5% of the fleet is replaced (terminated instances, new ones launched) and 5% changes state.
-// Prints the time of each round's phases and the peak resident memory the refreshes added
-// (VmHWM after the rounds minus VmRSS before them; the peak is reset through
-// /proc/self/clear_refs once the input pages exist). bench/inventory.sh runs it.
+// Prints the time of each round's phases, the memory held afterwards (VmRSS minus VmRSS once
+// the input pages exist: inventory, jobs, timers) and the round's peak above what was
+// resident when it started (VmHWM, reset through /proc/self/clear_refs before each round).
+// bench/inventory.sh runs it.
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdio>
@@ -173,12 +174,15 @@ int Main(int argc, char** argv) {
   Inventory inventory;
   inventory.SetSources({{"config", 0, true}, {"ec2:bench", 1, false}});
 
-  { std::ofstream("/proc/self/clear_refs") << "5"; }  // resets VmHWM to the current RSS
   const long rss_before = StatusKb("VmRSS");
   std::printf("instances %d checks %d pages/round %zu page_bytes %zu\n", instances, check_count,
               inputs.front().size(), page_bytes);
-  std::printf("round parse_ms merge_ms plan_ms schedule_ms total_ms nodes jobs removed\n");
+  std::printf(
+      "round parse_ms merge_ms plan_ms schedule_ms total_ms nodes jobs removed held_mb "
+      "refresh_peak_mb\n");
   for (int r = 0; r < rounds; ++r) {
+    { std::ofstream("/proc/self/clear_refs") << "5"; }
+    const long rss_round = StatusKb("VmRSS");
     const auto t0 = Clock::now();
     std::vector<Ec2Instance> all;
     for (const std::string& page : inputs[static_cast<std::size_t>(r)]) {
@@ -202,13 +206,14 @@ int Main(int argc, char** argv) {
     io.poll();  // the cancelled timers' handlers
     io.restart();
     const auto t4 = Clock::now();
-    std::printf("%d %.1f %.1f %.1f %.1f %.1f %zu %zu %zu\n", r + 1, Ms(t1 - t0), Ms(t2 - t1),
-                Ms(t3 - t2), Ms(t4 - t3), Ms(t4 - t0), inventory.nodes().size(), job_count,
-                removed);
+    // held: what the inventory, the jobs and the timers keep; refresh peak: the most this
+    // refresh used above what was resident when it started.
+    const double held = static_cast<double>(StatusKb("VmRSS") - rss_before) / 1024.0;
+    const double peak = static_cast<double>(StatusKb("VmHWM") - rss_round) / 1024.0;
+    std::printf("%d %.1f %.1f %.1f %.1f %.1f %zu %zu %zu %.1f %.1f\n", r + 1, Ms(t1 - t0),
+                Ms(t2 - t1), Ms(t3 - t2), Ms(t4 - t3), Ms(t4 - t0), inventory.nodes().size(),
+                job_count, removed, held, peak);
   }
-  const long peak = StatusKb("VmHWM");
-  std::printf("rss_before_kb %ld peak_kb %ld extra_peak_mb %.1f\n", rss_before, peak,
-              static_cast<double>(peak - rss_before) / 1024.0);
   scheduler.Stop();
   return 0;
 }

@@ -33,7 +33,8 @@ bool CheckEngine::OnResult(const JobSpec& job, const probes::CheckResult& result
   if (sinks_.record) sinks_.record(job, result);
   alerts::CheckFacts facts{job.target.name,  check.name,       check.kind, job.target.tags,
                            check.host_check, check.depends_on, check.flap};
-  alerts_.OnResult(facts, t, now);
+  alerts_.OnResultDeferred(facts, t, now);
+  FlushOrSchedule();
   Emit();
   return entry.status.type == alerts::StateType::kSoft && entry.status.state != probes::State::kOk;
 }
@@ -75,6 +76,22 @@ Result<void> CheckEngine::RemoveAck(const JobKey& key) {
   return r;
 }
 
+void CheckEngine::FlushOrSchedule() {
+  if (!alerts_.flush_pending()) return;
+  if (!sinks_.schedule_flush) {
+    alerts_.Flush(std::chrono::system_clock::now());
+  } else if (!flush_scheduled_) {
+    flush_scheduled_ = true;
+    sinks_.schedule_flush();
+  }
+}
+
+void CheckEngine::FlushAlerts() {
+  flush_scheduled_ = false;
+  alerts_.Flush(std::chrono::system_clock::now());
+  Emit();
+}
+
 void CheckEngine::Emit() {
   alerts::AlertEngine::Output out = alerts_.TakeOutput();
   if (out.messages.empty() && out.records.empty() && out.history.empty()) return;
@@ -90,7 +107,8 @@ void CheckEngine::SaveAll() {
 void CheckEngine::OnRemoved(const JobKey& key, const std::string& reason) {
   entries_.erase(key);
   if (sinks_.forget_state) sinks_.forget_state(key);
-  alerts_.OnRetired(key, std::chrono::system_clock::now(), reason);
+  alerts_.OnRetiredDeferred(key, std::chrono::system_clock::now(), reason);
+  FlushOrSchedule();
   Emit();
 }
 

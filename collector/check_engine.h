@@ -40,6 +40,10 @@ class CheckEngine {
     std::function<void(const JobSpec&, const probes::CheckResult&)> record;
     // Whatever the alert engine produced; called only when it produced something.
     std::function<void(alerts::AlertEngine::Output)> alerts;
+    // Optional: asks for FlushAlerts() to be called soon (after the results already queued on
+    // the io_context), so a burst of results shares one pass of the alert engine over every
+    // alert. Unset: each result is flushed at once.
+    std::function<void()> schedule_flush{};
   };
 
   explicit CheckEngine(Sinks sinks) : sinks_(std::move(sinks)) {}
@@ -61,6 +65,9 @@ class CheckEngine {
   // Applies one result; returns true while the job is in a SOFT problem state.
   bool OnResult(const JobSpec& job, const probes::CheckResult& result);
 
+  // Runs the alert engine's pending ground update and route flush (see schedule_flush).
+  void FlushAlerts();
+
   // Hands every current status to save_state (at shutdown, so a restart shows the latest
   // output and check time).
   void SaveAll();
@@ -75,11 +82,14 @@ class CheckEngine {
 
  private:
   void Emit();
+  // After a result or a removal: flush now, or ask for a flush once.
+  void FlushOrSchedule();
 
   Sinks sinks_;
   alerts::AlertEngine alerts_;
   std::map<JobKey, Entry> entries_;
   std::uint64_t notifications_ = 0;
+  bool flush_scheduled_ = false;
 };
 
 }  // namespace gs::collector

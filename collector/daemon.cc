@@ -96,7 +96,9 @@ Result<void> Daemon::Open() {
         // A full queue (100,000 batches) drops and counts; see /metrics.
         alert_worker_->Post(
             [this, out = std::move(out)]() mutable { GatherAlerts(std::move(out)); });
-      }});
+      },
+      // After the results already queued: a burst shares one pass over every alert.
+      [this] { boost::asio::post(io_, [this] { engine_->FlushAlerts(); }); }});
   auto states = db_->LoadCheckStates();
   if (!states) return Fail("state.db: " + states.error().message);
   engine_->Restore(std::move(*states));
@@ -384,6 +386,7 @@ int Daemon::Run() {
   if (syslog_) syslog_->Stop();
   archive_->Stop();
   probes_.reset();
+  engine_->FlushAlerts();  // a flush still waiting on the stopped io_context
   engine_->SaveAll();
   state_writer_->Flush();
   alert_worker_->Post([this] {

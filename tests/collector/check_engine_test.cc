@@ -132,3 +132,42 @@ TEST_F(CheckEngineTest, ARemovedJobIsForgotten) {
 
 }  // namespace
 }  // namespace gs::collector
+
+namespace gs::collector {
+namespace {
+
+// With schedule_flush set, results only ask for a flush (once until it runs); the messages
+// come out of FlushAlerts, all of a burst's in one pass.
+TEST(CheckEngineFlushTest, ABurstOfResultsSharesOneScheduledFlush) {
+  std::vector<alerts::Notification> sent;
+  int scheduled = 0;
+  CheckEngine engine{CheckEngine::Sinks{nullptr, nullptr, nullptr,
+                                        [&](alerts::AlertEngine::Output out) {
+                                          for (auto& n : out.messages) sent.push_back(n);
+                                        },
+                                        [&] { ++scheduled; }}};
+  alerts::Route route;
+  route.notify = {"ops"};
+  route.group_by = {"check"};
+  engine.SetRoutes({route});
+  auto check = std::make_shared<CheckConfig>();
+  check->name = "http";
+  check->max_attempts = 1;
+  probes::CheckResult critical;
+  critical.state = probes::State::kCritical;
+  for (const char* node : {"web01", "web02", "web03"}) {
+    engine.OnResult(JobSpec{probes::Target{node, node, {}}, check}, critical);
+  }
+  EXPECT_EQ(scheduled, 1);
+  EXPECT_TRUE(sent.empty());
+  engine.FlushAlerts();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].alerts.size(), 3u);
+  engine.OnResult(JobSpec{probes::Target{"web01", "web01", {}}, check}, probes::CheckResult{});
+  EXPECT_EQ(scheduled, 2);
+  engine.FlushAlerts();
+  EXPECT_EQ(sent.size(), 2u);  // web01's recovery (the group's new state)
+}
+
+}  // namespace
+}  // namespace gs::collector
