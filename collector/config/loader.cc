@@ -257,20 +257,27 @@ void ParseTop(YamlWalker& w, const YAML::Node& root, Config& config) {
   config_parse::ParseInventory(w, root["inventory"], config);
 }
 
+// The YAML tree of `text`; a syntax error is the one error.
+tl::expected<YAML::Node, std::vector<ConfigError>> ParseYaml(std::string_view text,
+                                                             const std::string& source) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return tl::unexpected(std::vector<ConfigError>{
+        ConfigError{source, e.mark.is_null() ? 0 : e.mark.line + 1,
+                    e.mark.is_null() ? 0 : e.mark.column + 1, "", "YAML syntax: " + e.msg}});
+  }
+}
+
 }  // namespace
 
 ConfigResult LoadConfigText(std::string_view text, std::string source) {
   YamlWalker w(source);
   Config config;
   config.source = source;
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return tl::unexpected(std::vector<ConfigError>{
-        ConfigError{source, e.mark.is_null() ? 0 : e.mark.line + 1,
-                    e.mark.is_null() ? 0 : e.mark.column + 1, "", "YAML syntax: " + e.msg}});
-  }
+  auto parsed = ParseYaml(text, source);
+  if (!parsed) return tl::unexpected(std::move(parsed.error()));
+  const YAML::Node root = *parsed;
   try {
     ParseTop(w, root, config);
   } catch (const YAML::Exception& e) {  // a shape the walker did not foresee: still an error
@@ -295,14 +302,9 @@ ConfigResult LoadConfigFile(const std::filesystem::path& path) {
 NodesResult LoadNodesText(std::string_view text, std::string source) {
   YamlWalker w(source);
   std::vector<NodeConfig> nodes;
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return tl::unexpected(std::vector<ConfigError>{
-        ConfigError{source, e.mark.is_null() ? 0 : e.mark.line + 1,
-                    e.mark.is_null() ? 0 : e.mark.column + 1, "", "YAML syntax: " + e.msg}});
-  }
+  auto parsed = ParseYaml(text, source);
+  if (!parsed) return tl::unexpected(std::move(parsed.error()));
+  const YAML::Node root = *parsed;
   try {
     if (root.IsMap()) {
       if (w.ExpectMap(root, "", {"nodes"})) ParseNodes(w, root["nodes"], nodes);

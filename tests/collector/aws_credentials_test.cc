@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tests/support/peers.h"
+#include "tests/support/python_peer.h"
 
 namespace gs::collector::inventory {
 namespace {
@@ -25,7 +26,9 @@ using namespace std::chrono_literals;
 using std::chrono::system_clock;
 using test::FreePort;
 using test::Process;
+using test::PythonPeer;
 using test::ReadFile;
+using test::StartPythonPeer;
 using test::TempDir;
 using test::WaitUntil;
 using test::WriteFile;
@@ -57,46 +60,23 @@ class ScopedEnv {
   std::map<std::string, std::optional<std::string>> saved_;
 };
 
-bool Listening(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
 // imds_rx.py on a free port; retries with another port when the first was taken meanwhile.
 class FakeImds {
  public:
   explicit FakeImds(std::vector<std::string> extra = {}) {
-    for (int attempt = 0; attempt < 5 && !ready_; ++attempt) {
-      port_ = FreePort();
-      std::vector<std::string> argv = {"/usr/bin/python3",
-                                       std::string(GS_SOURCE_DIR) + "/tests/support/imds_rx.py",
-                                       std::to_string(port_), dir_.path().string()};
-      argv.insert(argv.end(), extra.begin(), extra.end());
-      process_ = std::make_unique<Process>(
-          argv,
-          Process::Options{{}, (dir_ / "stdout.log").string(), (dir_ / "stderr.log").string()});
-      ready_ = process_->started() &&
-               WaitUntil([&] { return Listening(port_) || !process_->Running(); }, 10s) &&
-               process_->Running();
-    }
+    std::vector<std::string> args = {dir_.path().string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    peer_ = StartPythonPeer("imds_rx.py", args, dir_.path());
   }
-  [[nodiscard]] bool ready() const { return ready_; }
-  [[nodiscard]] std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  [[nodiscard]] bool ready() const { return peer_.process != nullptr; }
+  [[nodiscard]] std::string endpoint() const { return peer_.Url(); }
   [[nodiscard]] std::string log() const { return ReadFile(dir_ / "requests.log"); }
   [[nodiscard]] std::string stderr_text() const { return ReadFile(dir_ / "stderr.log"); }
-  void Stop() { process_.reset(); }
+  void Stop() { peer_.process.reset(); }
 
  private:
   TempDir dir_;
-  int port_ = 0;
-  bool ready_ = false;
-  std::unique_ptr<Process> process_;
+  PythonPeer peer_;
 };
 
 std::size_t Count(const std::string& text, const std::string& what) {

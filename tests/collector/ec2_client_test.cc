@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tests/support/peers.h"
+#include "tests/support/python_peer.h"
 
 namespace gs::collector::inventory {
 namespace {
@@ -24,7 +25,9 @@ namespace {
 using namespace std::chrono_literals;
 using test::FreePort;
 using test::Process;
+using test::PythonPeer;
 using test::ReadFile;
+using test::StartPythonPeer;
 using test::TempDir;
 using test::WaitUntil;
 using test::WriteFile;
@@ -55,17 +58,6 @@ class EnvVar {
   std::optional<std::string> old_;
 };
 
-bool Listening(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
 std::string Instance(const std::string& id, const std::string& state, const std::string& ip,
                      const std::string& public_ip, const std::string& name) {
   return "<item><instanceId>" + id + "</instanceId><instanceState><name>" + state +
@@ -87,18 +79,9 @@ std::string Page(const std::string& instances, const std::string& next_token) {
 class Ec2ClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (int attempt = 0; attempt < 5 && !ready_; ++attempt) {
-      port_ = FreePort();
-      process_ = std::make_unique<Process>(
-          std::vector<std::string>{"/usr/bin/python3",
-                                   std::string(GS_SOURCE_DIR) + "/tests/support/ec2_rx.py",
-                                   std::to_string(port_), dir_.path().string()},
-          Process::Options{{}, "", (dir_ / "stderr.log").string()});
-      ready_ = process_->started() &&
-               WaitUntil([&] { return Listening(port_) || !process_->Running(); }, 10s) &&
-               process_->Running();
-    }
-    ASSERT_TRUE(ready_) << ReadFile(dir_ / "stderr.log");
+    peer_ = StartPythonPeer("ec2_rx.py", {dir_.path().string()}, dir_.path());
+    ASSERT_TRUE(peer_.process) << ReadFile(dir_ / "stderr.log");
+    port_ = peer_.port;
   }
 
   Ec2Options Options() const {
@@ -126,9 +109,8 @@ class Ec2ClientTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  PythonPeer peer_;
   int port_ = 0;
-  bool ready_ = false;
-  std::unique_ptr<Process> process_;
 };
 
 TEST_F(Ec2ClientTest, TwoPagesAreJoinedInOrder) {

@@ -2,19 +2,15 @@
 // every request's SigV4 signature (tests/support/ec2_rx.py) while the fleet scales out and in,
 // instances stop, the API throttles and the daemon restarts with the API down; and a DNS pool
 // served by a real dnsmasq whose members are checked one by one under the pool's name.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "tests/support/collector_api.h"
+#include "tests/support/daemon_test.h"
 #include "tests/support/dnsmasq_peer.h"
-#include "tests/support/http_receiver.h"
 #include "tests/support/peers.h"
+#include "tests/support/python_peer.h"
 
 namespace gs::test {
 namespace {
@@ -24,17 +20,6 @@ using namespace std::chrono_literals;
 constexpr auto kDeadline = std::chrono::seconds(30);
 constexpr char kKeyId[] = "AKIAGSTESTEXAMPLE";  // what ec2_rx.py accepts
 constexpr char kSecret[] = "gs/test+secret/EXAMPLEKEY";
-
-bool Listening(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
 
 std::string Instance(const std::string& id, const std::string& state, const std::string& name,
                      const std::string& role) {
@@ -56,105 +41,19 @@ std::string Page(const std::string& instances, const std::string& next_token = "
          "</DescribeInstancesResponse>";
 }
 
-class DiscoveryDaemonTest : public ::testing::Test {
+class DiscoveryDaemonTest : public DaemonTest {
  protected:
   void Start(const std::string& inventory, const std::string& checks) {
-    const int port = FreePort();
-    api_ = CollectorApi(port);
-    const std::string d = dir_.path().string();
-    const std::string config = "data_dir: " + d + "/var\n" +
-                               "http: {listen: \"127.0.0.1:" + std::to_string(port) +
-                               "\", token_file: " + d + "/api-token}\n" + "checks:\n" + checks +
-                               "notifiers:\n"
-                               "  - {name: ops, kind: webhook, url: \"" +
-                               hooks_.url("/hook") +
-                               "\"}\n"
-                               "routes:\n"
-                               "  - {notify: [ops]}\n" +
-                               inventory;
-    daemon_ = StartCollector(dir_, config, api_);
-    ASSERT_TRUE(daemon_) << ReadFile(dir_ / "gs.err");
-    token_ = ReadFile(dir_ / "api-token");
-    while (!token_.empty() && token_.back() == '\n') token_.pop_back();
+    DaemonTest::Start("checks:\n" + checks + inventory);
   }
-
-  json Node(const std::string& name) const {
-    const json inv = json::parse(HttpGet(api_.Url("/api/v1/inventory")).body, nullptr, false);
-    if (!inv.is_object()) return nullptr;
-    for (const json& n : inv["nodes"]) {
-      if (n["name"] == name) return n;
-    }
-    return nullptr;
-  }
-  // The state of node/check in /api/v1/status; "" when it is not scheduled.
-  std::string State(const std::string& node, const std::string& check) const {
-    const json status = json::parse(HttpGet(api_.Url("/api/v1/status")).body, nullptr, false);
-    if (!status.is_object()) return "";
-    for (const json& c : status["checks"]) {
-      if (c["node"] == node && c["check"] == check) return c["state"];
-    }
-    return "";
-  }
-  // Whether node/check has a status (a heartbeat has none until its first result).
-  bool Listed(const std::string& node, const std::string& check) const {
-    return !State(node, check).empty();
-  }
-  // Whether node/check is scheduled: an OK result for it is accepted (404 when it is not).
-  bool Runs(const std::string& node, const std::string& check) const {
-    const json body{{"node", node}, {"check", check}, {"state", "OK"}, {"output", "probe"}};
-    return HttpPost(api_.Url("/api/v1/results"), body.dump(), token_).status == 200;
-  }
-  void Submit(const std::string& node, const std::string& check, const std::string& state) {
-    const json body{{"node", node}, {"check", check}, {"state", state}, {"output", state}};
-    const HttpResponse r = HttpPost(api_.Url("/api/v1/results"), body.dump(), token_);
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
-  std::vector<json> Hooks() const {
-    std::vector<json> out;
-    for (const ReceivedRequest& r : hooks_.Requests()) {
-      if (r.path == "/hook") out.push_back(json::parse(r.body, nullptr, false));
-    }
-    return out;
-  }
-  json WaitForHook(const std::string& node, const std::string& status) const {
-    json found;
-    WaitUntil(
-        [&] {
-          for (const json& h : Hooks()) {
-            if (h.is_object() && h["node"] == node && h["status"] == status) {
-              found = h;
-              return true;
-            }
-          }
-          return false;
-        },
-        kDeadline);
-    return found;
-  }
-
-  TempDir dir_;
-  HttpReceiver hooks_{dir_};
-  CollectorApi api_;
-  std::string token_;
-  std::unique_ptr<Process> daemon_;
 };
 
 class Ec2DiscoveryTest : public DiscoveryDaemonTest {
  protected:
   void SetUp() override {
     std::filesystem::create_directories(ec2_dir_);
-    for (int attempt = 0; attempt < 5 && !ready_; ++attempt) {
-      ec2_port_ = FreePort();
-      ec2_ = std::make_unique<Process>(
-          std::vector<std::string>{"/usr/bin/python3",
-                                   std::string(GS_SOURCE_DIR) + "/tests/support/ec2_rx.py",
-                                   std::to_string(ec2_port_), ec2_dir_.string()},
-          Process::Options{{}, "", (ec2_dir_ / "stderr.log").string()});
-      ready_ = ec2_->started() &&
-               WaitUntil([&] { return Listening(ec2_port_) || !ec2_->Running(); }, 10s) &&
-               ec2_->Running();
-    }
-    ASSERT_TRUE(ready_) << ReadFile(ec2_dir_ / "stderr.log");
+    ec2_ = StartPythonPeer("ec2_rx.py", {ec2_dir_.string()}, ec2_dir_);
+    ASSERT_TRUE(ec2_.process) << ReadFile(ec2_dir_ / "stderr.log");
   }
 
   void StartWithEc2() {
@@ -164,7 +63,7 @@ class Ec2DiscoveryTest : public DiscoveryDaemonTest {
         "    - name: prod\n"
         "      region: eu-west-1\n"
         "      endpoint: \"http://127.0.0.1:" +
-            std::to_string(ec2_port_) +
+            std::to_string(ec2_.port) +
             "\"\n"
             "      filters: {\"tag:role\": [web, db]}\n"
             "      tags: {env: test}\n"
@@ -183,9 +82,7 @@ class Ec2DiscoveryTest : public DiscoveryDaemonTest {
   }
 
   std::filesystem::path ec2_dir_ = dir_ / "ec2";
-  int ec2_port_ = 0;
-  bool ready_ = false;
-  std::unique_ptr<Process> ec2_;
+  PythonPeer ec2_;
 };
 
 TEST_F(Ec2DiscoveryTest, TheFleetScalesOutAndInAndOnlyRunningNodesAreCheckedAndPaged) {

@@ -9,9 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "tests/support/collector_api.h"
-#include "tests/support/http_receiver.h"
-#include "tests/support/peers.h"
+#include "tests/support/daemon_test.h"
 
 namespace gs::test {
 namespace {
@@ -35,97 +33,22 @@ HttpResponse Request(const std::string& method, const std::string& url, const st
   return out;
 }
 
-class InventoryDaemonTest : public ::testing::Test {
+class InventoryDaemonTest : public DaemonTest {
  protected:
   void Start(const std::string& inventory) {
-    const int port = FreePort();
-    api_ = CollectorApi(port);
-    const std::string d = dir_.path().string();
-    const std::string config =
-        "data_dir: " + d + "/var\n" + "http: {listen: \"127.0.0.1:" + std::to_string(port) +
-        "\", token_file: " + d + "/api-token}\n" +
+    DaemonTest::Start(
         "nodes:\n"
         "  - {name: lb01, address: 127.0.0.1, tags: {role: lb}}\n"
         "checks:\n"
         "  - {name: app, kind: heartbeat, select: {role: web}, max_age: 1h}\n"
-        "  - {name: front, kind: heartbeat, select: {role: lb}, max_age: 1h}\n"
-        "notifiers:\n"
-        "  - {name: ops, kind: webhook, url: \"" +
-        hooks_.url("/hook") +
-        "\"}\n"
-        "routes:\n"
-        "  - {notify: [ops]}\n" +
-        inventory;
-    daemon_ = StartCollector(dir_, config, api_);
-    ASSERT_TRUE(daemon_) << ReadFile(dir_ / "gs.err");
-    token_ = ReadFile(dir_ / "api-token");
-    while (!token_.empty() && token_.back() == '\n') token_.pop_back();
-  }
-
-  json Inventory() const {
-    return json::parse(HttpGet(api_.Url("/api/v1/inventory")).body, nullptr, false);
-  }
-  // The inventory's entry for `name`, or null.
-  json Node(const std::string& name) const {
-    const json inv = Inventory();
-    if (!inv.is_object()) return nullptr;
-    for (const json& n : inv["nodes"]) {
-      if (n["name"] == name) return n;
-    }
-    return nullptr;
-  }
-  // Whether node/check has a status (a heartbeat has none until its first result).
-  bool Listed(const std::string& node, const std::string& check) const {
-    const json status = json::parse(HttpGet(api_.Url("/api/v1/status")).body, nullptr, false);
-    if (!status.is_object()) return false;
-    for (const json& c : status["checks"]) {
-      if (c["node"] == node && c["check"] == check) return true;
-    }
-    return false;
-  }
-  // Whether node/check is scheduled: an OK result for it is accepted (404 when it is not).
-  bool Runs(const std::string& node, const std::string& check) const {
-    const json body{{"node", node}, {"check", check}, {"state", "OK"}, {"output", "probe"}};
-    return HttpPost(api_.Url("/api/v1/results"), body.dump(), token_).status == 200;
-  }
-  void Submit(const std::string& node, const std::string& check, const std::string& state) {
-    const json body{{"node", node}, {"check", check}, {"state", state}, {"output", state}};
-    const HttpResponse r = HttpPost(api_.Url("/api/v1/results"), body.dump(), token_);
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
-  std::vector<json> Hooks() const {
-    std::vector<json> out;
-    for (const ReceivedRequest& r : hooks_.Requests()) {
-      if (r.path == "/hook") out.push_back(json::parse(r.body, nullptr, false));
-    }
-    return out;
-  }
-  json WaitForHook(const std::string& node, const std::string& status) const {
-    json found;
-    WaitUntil(
-        [&] {
-          for (const json& h : Hooks()) {
-            if (h.is_object() && h["node"] == node && h["status"] == status) {
-              found = h;
-              return true;
-            }
-          }
-          return false;
-        },
-        kDeadline);
-    return found;
+        "  - {name: front, kind: heartbeat, select: {role: lb}, max_age: 1h}\n" +
+        inventory);
   }
   CommandResult Cli(std::vector<std::string> args) const {
     std::vector<std::string> argv = {GS_BINARY, "inventory", "--url", api_.Url("")};
     argv.insert(argv.end(), args.begin(), args.end());
     return RunCommand(argv);
   }
-
-  TempDir dir_;
-  HttpReceiver hooks_{dir_};
-  CollectorApi api_;
-  std::string token_;
-  std::unique_ptr<Process> daemon_;
 };
 
 TEST_F(InventoryDaemonTest, NodesFileEditsStartAndRetireChecksWithoutPaging) {
