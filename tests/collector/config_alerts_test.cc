@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "collector/config/loader.h"
+#include "tests/collector/config_test_support.h"
 #include "tests/support/peers.h"
 
 namespace gs::collector {
@@ -14,29 +15,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
-
-Config Load(const std::string& yaml) {
-  auto r = LoadConfigText(yaml, "test.yaml");
-  if (!r) {
-    std::string all;
-    for (const auto& e : r.error()) all += "\n  " + e.ToString();
-    ADD_FAILURE() << "config refused:" << all;
-    return Config{};
-  }
-  return std::move(*r);
-}
-
-// The one error line containing `needle`, or a failure listing them all.
-::testing::AssertionResult Refused(const std::string& yaml, std::string_view needle) {
-  auto r = LoadConfigText(yaml, "test.yaml");
-  if (r) return ::testing::AssertionFailure() << "accepted";
-  std::string all;
-  for (const auto& e : r.error()) {
-    if (e.ToString().find(needle) != std::string::npos) return ::testing::AssertionSuccess();
-    all += "\n  " + e.ToString();
-  }
-  return ::testing::AssertionFailure() << "no error containing \"" << needle << "\" in:" << all;
-}
 
 template <typename T>
 const T& OptionsOf(const Config& c, std::size_t i) {
