@@ -32,7 +32,7 @@ AlertItem ItemOf(const AlertKey& key, const AlertRecord& a, bool firing) {
   item.previous_state = a.previous_hard_state;
   item.output = a.output;
   item.since = a.since;
-  item.tags = a.facts.tags;
+  item.tags = *a.facts.tags;
   item.reason = a.retired;
   return item;
 }
@@ -51,7 +51,7 @@ void AlertEngine::Restore(AlertRecord record) {
 }
 
 probes::Tags AlertEngine::TagsOf(const AlertRecord& a) const {
-  probes::Tags tags = a.facts.tags;
+  probes::Tags tags = *a.facts.tags;
   tags["node"] = a.facts.node;
   tags["check"] = a.facts.check;
   tags["kind"] = a.facts.kind;

@@ -45,7 +45,8 @@ std::vector<Check> Fleet(int count) {
     c.facts.node = "node" + std::to_string(node);
     c.facts.check = node < 3 && i % 5 == 0 ? "uplink" : kChecks[i % 5];
     c.facts.kind = "http";
-    c.facts.tags = {{"role", kRoles[node % 4]}, {"zone", "z" + std::to_string(node % 3)}};
+    c.facts.tags = std::make_shared<const probes::Tags>(
+        probes::Tags{{"role", kRoles[node % 4]}, {"zone", "z" + std::to_string(node % 3)}});
     fleet.push_back(std::move(c));
   }
   return fleet;

@@ -195,7 +195,7 @@ int Main(int argc, char** argv) {
                  std::make_move_iterator(parsed->instances.end()));
     }
     const auto t1 = Clock::now();
-    inventory.Update("ec2:bench", Ec2Client::ToNodes(all, options),
+    inventory.Update("ec2:bench", Ec2Client::ToNodes(std::move(all), options),
                      std::chrono::system_clock::now());
     const auto t2 = Clock::now();
     std::vector<JobSpec> jobs = PlanJobs(checks, inventory.nodes());

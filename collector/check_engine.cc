@@ -8,7 +8,7 @@ void CheckEngine::Restore(std::map<JobKey, alerts::CheckStatus> statuses) {
 
 bool CheckEngine::OnResult(const JobSpec& job, const probes::CheckResult& result) {
   const CheckConfig& check = *job.check;
-  const JobKey key{job.target.name, check.name};
+  const JobKey key{job.target->name, check.name};
   Entry& entry = entries_[key];
   entry.kind = check.kind;
   entry.max_attempts = check.max_attempts;
@@ -31,8 +31,11 @@ bool CheckEngine::OnResult(const JobSpec& job, const probes::CheckResult& result
     sinks_.save_state(key, entry.status);
   }
   if (sinks_.record) sinks_.record(job, result);
-  alerts::CheckFacts facts{job.target.name,  check.name,       check.kind, job.target.tags,
-                           check.host_check, check.depends_on, check.flap};
+  alerts::CheckFacts facts{
+      job.target->name, check.name,
+      check.kind,       std::shared_ptr<const probes::Tags>(job.target, &job.target->tags),
+      check.host_check, check.depends_on,
+      check.flap};
   alerts_.OnResultDeferred(facts, t, now);
   FlushOrSchedule();
   Emit();

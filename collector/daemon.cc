@@ -255,7 +255,7 @@ void Daemon::Record(const JobSpec& job, const probes::CheckResult& result) {
   const auto time = result.started.time_since_epoch().count() != 0
                         ? result.started
                         : std::chrono::system_clock::now();
-  rrd_->Submit(RrdWriter::Sample{job.target.name, job.check->name, RrdStep(*job.check), time,
+  rrd_->Submit(RrdWriter::Sample{job.target->name, job.check->name, RrdStep(*job.check), time,
                                  result.perfdata});
 }
 
@@ -338,6 +338,7 @@ void Daemon::Shutdown() {
   if (http_) http_->Stop();
   scheduler_->Stop();
   if (alert_tick_) alert_tick_->cancel();
+  if (forecast_timer_) forecast_timer_->cancel();
   signals_.cancel();
   io_.stop();
 }
@@ -360,6 +361,7 @@ int Daemon::Run() {
   ApplyConfig(config_);
   alert_tick_ = std::make_unique<boost::asio::steady_timer>(io_);
   ScheduleAlertTick();
+  StartForecasts();
   signals_.async_wait([this](boost::system::error_code ec, int s) {
     if (!ec) OnSignal(s);
   });
@@ -379,8 +381,9 @@ int Daemon::Run() {
   }
   std::fflush(stdout);
   io_.run();
-  discovery_.reset();  // waits for a fetch in progress (at most its timeout)
-  watchdog_.reset();   // a stopping daemon stops vouching for itself
+  discovery_.reset();        // waits for a fetch in progress (at most its timeout)
+  watchdog_.reset();         // a stopping daemon stops vouching for itself
+  forecast_worker_.reset();  // finishes a forecast in progress; its results are dropped
   // Pipeline order: listeners hand over what they read, the archive writes it; probes finish
   // (results dropped), state and alerts drain, RRD flushes.
   if (syslog_) syslog_->Stop();

@@ -9,11 +9,15 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "alerts/dispatcher.h"
 #include "alerts/watchdog.h"
@@ -32,6 +36,8 @@
 #include "collector/syslog/syslog_server.h"
 #include "collector/web/api_handlers.h"
 #include "collector/web/http_server.h"
+#include "collector/worker.h"
+#include "dashboards/graph_renderer.h"
 
 namespace gs::collector {
 
@@ -55,6 +61,13 @@ class Daemon {
   [[nodiscard]] std::shared_ptr<const syslog::NodeIndex> BuildNodeIndex() const;
   [[nodiscard]] std::shared_ptr<const syslog::NodeTags> BuildNodeTags() const;
   void OnLogAlert(const std::string& host, const std::string& rule, probes::CheckResult result);
+  // Forecast rules (daemon_forecast.cc).
+  static std::string ForecastCheckName(const std::string& forecast);
+  void StartForecasts();
+  void ForecastTick();
+  void RunForecast(const ForecastConfig& forecast);
+  void OnForecasts(const std::string& name,
+                   std::vector<std::pair<inventory::NodeRef, probes::CheckResult>> results);
   Result<void> DropPrivileges() const;
   void ApplyConfig(std::shared_ptr<const Config> config);
   void Reload();
@@ -121,7 +134,13 @@ class Daemon {
   std::shared_ptr<alerts::Watchdog> watchdog_;  // io_context thread only; null when off
   WatchdogConfig watchdog_config_;              // what watchdog_ runs
   std::vector<alerts::Downtime> downtimes_;     // io_context thread only; mirrors state.db
+  // Declared before http_, whose pool threads draw graphs with it until http_ is destroyed.
+  std::unique_ptr<dashboards::GraphRenderer> renderer_;
   std::unique_ptr<web::HttpServer> http_;
+  std::unique_ptr<Worker> forecast_worker_;  // reads RRD files for the forecast rules
+  std::unique_ptr<boost::asio::steady_timer> forecast_timer_;
+  std::map<std::string, std::chrono::steady_clock::time_point> forecast_due_;  // io thread
+  std::map<std::string, std::set<JobKey>> forecast_keys_;  // io thread: last evaluated nodes
   std::unique_ptr<syslog::LogArchive> archive_;
   std::unique_ptr<syslog::SyslogServer> syslog_;  // null without syslog.listen
   std::shared_ptr<syslog::LogRules> log_rules_;   // observer of archive_; replaced on reload

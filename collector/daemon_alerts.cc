@@ -54,7 +54,7 @@ json Daemon::ProblemsJson() const {
                    {"state", std::string(probes::ToString(a.state))},
                    {"output", a.output},
                    {"since", alerts::FormatRfc3339(a.since)},
-                   {"tags", a.facts.tags},
+                   {"tags", *a.facts.tags},
                    {"acknowledged", AckJson(a.ack)},
                    {"in_downtime", engine.InDowntime(key, now)},
                    {"flapping", a.flap.flapping()},

@@ -4,6 +4,7 @@
 
 #include "collector/daemon.h"
 #include "collector/web/api_token.h"
+#include "collector/web/graph_handler.h"
 #include "collector/web/passive_handlers.h"
 
 namespace gs::collector {
@@ -49,6 +50,15 @@ void Daemon::StartHttp() {
                [passive](const web::Request& r) { return web::ResultsPost(passive, r); });
   RouteAlertApi();
   RouteInventoryApi();
+  renderer_ = std::make_unique<dashboards::GraphRenderer>();
+  view.renderer = renderer_.get();
+  const web::GraphApi graphs{std::filesystem::path(config_->data_dir) / "rrd", config_->rrd.daemon,
+                             renderer_.get()};
+  http_->RouteBlockingPrefix(
+      "GET", "/graph/", [graphs](const web::Request& r) { return web::GraphImage(graphs, r); });
+  http_->RouteBlockingPrefix("GET", "/api/v1/forecast/", [graphs](const web::Request& r) {
+    return web::ForecastJson(graphs, r);
+  });
   http_->Route("GET", "/metrics", [view](const web::Request&) { return web::Metrics(view); });
   http_->Route("GET", "/", [view](const web::Request&) { return web::StatusPage(view); });
   if (auto ok = http_->Start(); !ok) {

@@ -40,7 +40,7 @@ constexpr char kGroundNode[] = "groundstation";
 std::vector<DiscoveredNode> ConfigNodes(const Config& config) {
   std::vector<DiscoveredNode> out;
   out.reserve(config.nodes.size());
-  for (const NodeConfig& n : config.nodes) out.push_back({n.name, n.address, n.tags, {}});
+  for (const NodeConfig& n : config.nodes) out.push_back({{n.name, n.address, n.tags}, {}});
   return out;
 }
 
@@ -72,7 +72,7 @@ Discovery::Source NodesFileSource(const InventoryConfig& inv) {
     }
     std::vector<DiscoveredNode> nodes;
     for (NodeConfig& n : *loaded) {
-      nodes.push_back({std::move(n.name), std::move(n.address), std::move(n.tags), {}});
+      nodes.push_back({{std::move(n.name), std::move(n.address), std::move(n.tags)}, {}});
     }
     cache->mtime = st.st_mtim;
     cache->size = st.st_size;
@@ -107,7 +107,7 @@ Discovery::Source Ec2Source(const Ec2SourceConfig& c) {
   auto fetch = [client, options]() -> Discovery::Answer {
     auto instances = client->DescribeAll();
     if (!instances) return tl::unexpected(instances.error());
-    return inventory::Ec2Client::ToNodes(*instances, options);
+    return inventory::Ec2Client::ToNodes(std::move(*instances), options);
   };
   return {"ec2:" + c.name, c.refresh, std::move(fetch)};
 }
@@ -128,11 +128,11 @@ Discovery::Source DnsSource(const DnsPoolConfig& c) {
 }
 
 json NodeJson(const inventory::InventoryEntry& e) {
-  return {{"name", e.node.name},
-          {"address", e.node.address},
-          {"tags", alerts::json_fields::TagsToJson(e.node.tags)},
+  return {{"name", e.node->name},
+          {"address", e.node->address},
+          {"tags", alerts::json_fields::TagsToJson(e.node->tags)},
           {"source", e.source},
-          {"lifecycle", std::string(inventory::LifecycleName(e.node.lifecycle))},
+          {"lifecycle", std::string(inventory::LifecycleName(e.node->lifecycle))},
           {"shadowed", e.shadowed}};
 }
 
@@ -257,7 +257,10 @@ void Daemon::ReportDiscovery(const inventory::SourceStatus& s) {
   nodes.value = static_cast<double>(s.nodes.size());
   nodes.min = 0;
   result.perfdata.push_back(std::move(nodes));
-  engine_->OnResult(JobSpec{probes::Target{kGroundNode, "127.0.0.1", {}}, check}, result);
+  engine_->OnResult(
+      JobSpec{std::make_shared<const probes::Target>(probes::Target{kGroundNode, "127.0.0.1", {}}),
+              check},
+      result);
 }
 
 // Makes the scheduled jobs follow the inventory: jobs of running nodes only; a node that left
@@ -265,12 +268,13 @@ void Daemon::ReportDiscovery(const inventory::SourceStatus& s) {
 void Daemon::ApplyNodes() {
   std::vector<JobSpec> jobs = BuildJobs(*config_);
   std::set<JobKey> wanted;
-  for (const JobSpec& j : jobs) wanted.emplace(j.target.name, j.check->name);
+  for (const JobSpec& j : jobs) wanted.emplace(j.target->name, j.check->name);
   std::set<std::string> kept;  // statuses of log rules and live discovery sources
   for (const LogRuleConfig& r : config_->syslog.rules)
     kept.insert(syslog::LogRuleCheckName(r.name));
   for (const inventory::SourceStatus& s : inventory_.sources())
     kept.insert("discovery:" + s.spec.id);
+  for (const ForecastConfig& f : config_->forecasts) kept.insert(ForecastCheckName(f.name));
   std::vector<JobKey> stale;
   for (const auto& [key, entry] : engine_->entries()) {
     if (wanted.count(key) == 0 && kept.count(key.second) == 0) stale.push_back(key);
@@ -293,13 +297,13 @@ void Daemon::ApplyNodes() {
 std::string Daemon::RetireReason(const JobKey& key) const {
   const auto it = inventory_.nodes().find(key.first);
   if (it == inventory_.nodes().end()) return "node retired";
-  switch (it->second.node.lifecycle) {
+  switch (it->second.node->lifecycle) {
     case Lifecycle::kTerminated:
       return "node retired";
     case Lifecycle::kStopping:
     case Lifecycle::kStopped:
     case Lifecycle::kPending:
-      return "node " + std::string(inventory::LifecycleName(it->second.node.lifecycle));
+      return "node " + std::string(inventory::LifecycleName(it->second.node->lifecycle));
     case Lifecycle::kRunning:
       break;
   }
@@ -315,14 +319,16 @@ std::vector<JobSpec> Daemon::BuildJobs(const Config& config) const {
 std::shared_ptr<const syslog::NodeIndex> Daemon::BuildNodeIndex() const {
   auto index = std::make_shared<syslog::NodeIndex>();
   for (const auto& [name, entry] : inventory_.nodes()) {
-    if (!entry.node.address.empty()) index->emplace(entry.node.address, name);
+    if (!entry.node->address.empty()) index->emplace(entry.node->address, name);
   }
   return index;
 }
 
 std::shared_ptr<const syslog::NodeTags> Daemon::BuildNodeTags() const {
   auto tags = std::make_shared<syslog::NodeTags>();
-  for (const auto& [name, entry] : inventory_.nodes()) (*tags)[name] = entry.node.tags;
+  for (const auto& [name, entry] : inventory_.nodes()) {
+    (*tags)[name] = std::shared_ptr<const probes::Tags>(entry.node, &entry.node->tags);
+  }
   return tags;
 }
 
@@ -349,7 +355,7 @@ std::vector<DiscoveredNode> Daemon::RegisteredNodes() const {
   std::lock_guard lock(registrations_mu_);
   std::vector<DiscoveredNode> out;
   out.reserve(registrations_.size());
-  for (const auto& [name, r] : registrations_) out.push_back({r.name, r.address, r.tags, {}});
+  for (const auto& [name, r] : registrations_) out.push_back({{r.name, r.address, r.tags}, {}});
   return out;
 }
 
@@ -468,7 +474,7 @@ web::Response Daemon::ExplainNode(const web::Request& request) const {
   if (it == inventory_.nodes().end()) {
     return web::JsonError(404, "no node \"" + name + "\" in the inventory");
   }
-  const DiscoveredNode& node = it->second.node;
+  const DiscoveredNode& node = *it->second.node;
   json checks = json::array();
   for (const CheckConfig& check : config_->checks) {
     const inventory::SelectorExplanation why = inventory::ExplainSelector(check.select, node.tags);

@@ -72,10 +72,12 @@ void Daemon::OnLogAlert(const std::string& host, const std::string& rule,
   check->kind = "log";
   check->interval = it->alert_window;
   check->max_attempts = 1;
-  probes::Target target{host, host, {}};
+  // The inventory's node when the host is one (its tags select routes), else a bare target.
+  std::shared_ptr<const probes::Target> target;
   if (const auto node = inventory_.nodes().find(host); node != inventory_.nodes().end()) {
-    const inventory::DiscoveredNode& n = node->second.node;
-    target = probes::Target{n.name, n.address, n.tags};
+    target = node->second.node;
+  } else {
+    target = std::make_shared<const probes::Target>(probes::Target{host, host, {}});
   }
   engine_->OnResult(JobSpec{std::move(target), std::move(check)}, result);
 }

@@ -115,7 +115,7 @@ ProbeRegistry::~ProbeRegistry() {
 }
 
 bool ProbeRegistry::RunHttp(const JobSpec& job, const HttpCheckOptions& options, Done& done) {
-  auto spec = BuildHttpSpec(job.target, *job.check, options);
+  auto spec = BuildHttpSpec(*job.target, *job.check, options);
   if (!spec) {
     done(UnknownResult(spec.error().message));
     return true;
@@ -128,7 +128,7 @@ bool ProbeRegistry::RunExec(const JobSpec& job, const ExecCheckOptions& options,
   spec.argv = options.command;
   std::vector<std::string*> words;
   for (std::string& word : spec.argv) words.push_back(&word);
-  if (auto ok = ExpandFields(job.target, words); !ok) {
+  if (auto ok = ExpandFields(*job.target, words); !ok) {
     done(UnknownResult(ok.error().message));
     return true;
   }
@@ -148,7 +148,7 @@ bool ProbeRegistry::RunExec(const JobSpec& job, const ExecCheckOptions& options,
 
 bool ProbeRegistry::RunHeartbeat(const JobSpec& job, const HeartbeatCheckOptions& options,
                                  Done& done) {
-  const JobKey key{job.target.name, job.check->name};
+  const JobKey key{job.target->name, job.check->name};
   const auto now = std::chrono::system_clock::now();
   std::chrono::system_clock::time_point since;
   {
@@ -162,7 +162,7 @@ bool ProbeRegistry::RunHeartbeat(const JobSpec& job, const HeartbeatCheckOptions
 
 bool ProbeRegistry::RunMysql(const JobSpec& job, const MysqlCheckOptions& options, Done& done) {
   probes::MysqlCheckSpec spec = options.spec;
-  if (auto ok = ExpandFields(job.target, {&spec.host}); !ok) {
+  if (auto ok = ExpandFields(*job.target, {&spec.host}); !ok) {
     done(UnknownResult(ok.error().message));
     return true;
   }
@@ -177,7 +177,7 @@ bool ProbeRegistry::RunMysql(const JobSpec& job, const MysqlCheckOptions& option
 
 bool ProbeRegistry::RunTcp(const JobSpec& job, const TcpCheckOptions& options, Done& done) {
   probes::TcpCheckSpec spec = options.spec;
-  if (auto ok = ExpandFields(job.target, {&spec.host, &spec.sni}); !ok) {
+  if (auto ok = ExpandFields(*job.target, {&spec.host, &spec.sni}); !ok) {
     done(UnknownResult(ok.error().message));
     return true;
   }
@@ -190,7 +190,7 @@ bool ProbeRegistry::RunNrpe(const JobSpec& job, const NrpeCheckOptions& options,
   probes::NrpeCheckSpec spec = options.spec;
   std::vector<std::string*> fields = {&spec.host};
   for (std::string& arg : spec.args) fields.push_back(&arg);
-  if (auto ok = ExpandFields(job.target, fields); !ok) {
+  if (auto ok = ExpandFields(*job.target, fields); !ok) {
     done(UnknownResult(ok.error().message));
     return true;
   }

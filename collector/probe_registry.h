@@ -29,7 +29,8 @@ using JobKey = std::pair<std::string, std::string>;  // (node, check)
 
 // One scheduled job: a check applied to one node. Immutable once built.
 struct JobSpec {
-  probes::Target target;
+  // Never null. Shared: the inventory's node serves every check of it.
+  std::shared_ptr<const probes::Target> target;
   std::shared_ptr<const CheckConfig> check;
 };
 

@@ -54,7 +54,7 @@ void Scheduler::Stop() {
 void Scheduler::Apply(std::vector<JobSpec> jobs) {
   std::map<JobKey, JobSpec> wanted;
   for (auto& spec : jobs) {
-    JobKey key{spec.target.name, spec.check->name};
+    JobKey key{spec.target->name, spec.check->name};
     wanted.emplace(std::move(key), std::move(spec));
   }
   for (auto it = jobs_.begin(); it != jobs_.end();) {

@@ -4,6 +4,11 @@
 
 namespace gs::probes {
 
+const std::shared_ptr<const Tags>& NoTags() {
+  static const auto* const empty = new std::shared_ptr<const Tags>(std::make_shared<const Tags>());
+  return *empty;
+}
+
 namespace {
 
 bool Contains(const std::vector<std::string>& values, const std::string& v) {

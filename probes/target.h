@@ -3,12 +3,16 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace gs::probes {
 
 using Tags = std::map<std::string, std::string, std::less<>>;
+
+// One shared empty tag set, for holders of a shared_ptr<const Tags> that is never null.
+const std::shared_ptr<const Tags>& NoTags();
 
 struct Target {
   std::string name;

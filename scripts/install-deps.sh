@@ -5,7 +5,7 @@
 set -euo pipefail
 
 BUILD=(cmake ninja-build g++ pkg-config git
-  libcurl4-openssl-dev libssl-dev zlib1g-dev libhyperscan-dev librrd-dev rrdtool rrdcached libpcre2-dev
+  libcurl4-openssl-dev libssl-dev zlib1g-dev libhyperscan-dev librrd-dev rrdtool rrdcached fonts-dejavu-core libpcre2-dev
   libboost-program-options-dev libboost-dev libsqlite3-dev libyaml-cpp-dev
   nlohmann-json3-dev libmariadb-dev libexpected-dev libgtest-dev libgmock-dev googletest
   libbenchmark-dev clang-format libpugixml-dev libc-ares-dev)

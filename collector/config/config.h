@@ -261,6 +261,24 @@ struct InventoryConfig {
   friend bool operator==(const InventoryConfig&, const InventoryConfig&) = default;
 };
 
+// forecasts[]: capacity alerts. For every node matching `select` that has the file
+// rrd/<node>/<check>/<metric>.rrd, the least-squares trend over `window` is projected every
+// `interval`: the check "forecast:<name>" on that node is CRITICAL when the metric is past
+// the limit or predicted to reach it within `within`, WARNING within `warn_within`.
+struct ForecastConfig {
+  std::string name;
+  std::optional<probes::Selector> select;  // unset: every node
+  std::string check;                       // a configured check, or "log:<rule>"
+  std::string metric;                      // the perfdata label
+  double threshold = 0;
+  bool below = false;  // `below: N` (falling to N is bad) instead of `above: N`
+  milliseconds within{7LL * 86'400'000};
+  milliseconds warn_within{0};  // 0: no WARNING stage
+  milliseconds window{7LL * 86'400'000};
+  milliseconds interval{15LL * 60'000};
+  friend bool operator==(const ForecastConfig&, const ForecastConfig&) = default;
+};
+
 struct Config {
   std::string source;  // file name, or "<embedded default>"
   std::string data_dir = "./var";
@@ -275,6 +293,7 @@ struct Config {
   alerts::GroundOptions uplink;  // the uplink: section (uplink set, region detection)
   WatchdogConfig watchdog;
   InventoryConfig inventory;
+  std::vector<ForecastConfig> forecasts;
 };
 
 }  // namespace gs::collector

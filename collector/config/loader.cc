@@ -227,7 +227,7 @@ void ParseTop(YamlWalker& w, const YAML::Node& root, Config& config) {
   if (!root.IsDefined() || root.IsNull()) return;  // an empty file is a valid, empty config
   if (!w.ExpectMap(root, "",
                    {"data_dir", "user", "http", "rrd", "syslog", "nodes", "checks", "notifiers",
-                    "routes", "uplink", "watchdog", "inventory"}))
+                    "routes", "uplink", "watchdog", "inventory", "forecasts"}))
     return;
   config.data_dir = w.String(root, "data_dir", "").value_or(config.data_dir);
   if (config.data_dir.empty()) w.Error(root["data_dir"], "data_dir", "must not be empty");
@@ -255,6 +255,7 @@ void ParseTop(YamlWalker& w, const YAML::Node& root, Config& config) {
   ParseUplink(w, root["uplink"], config);
   ParseWatchdog(w, root["watchdog"], config);
   config_parse::ParseInventory(w, root["inventory"], config);
+  config_parse::ParseForecasts(w, root["forecasts"], config);
 }
 
 // The YAML tree of `text`; a syntax error is the one error.

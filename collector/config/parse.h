@@ -36,6 +36,10 @@ void ParseWatchdog(YamlWalker& w, const YAML::Node& node, Config& config);
 std::optional<std::string> Secret(YamlWalker& w, const YAML::Node& n, const std::string& key,
                                   const std::string& name);
 
+// The forecasts: section (parse_forecasts.cc); `check` is checked against the checks and the
+// syslog rules, so parse those first.
+void ParseForecasts(YamlWalker& w, const YAML::Node& list, Config& config);
+
 // The inventory: section (parse_inventory.cc).
 void ParseInventory(YamlWalker& w, const YAML::Node& node, Config& config);
 

@@ -301,7 +301,7 @@ std::vector<DiscoveredNode> PoolNodes(const std::string& pool, const DnsAnswer& 
   std::vector<DiscoveredNode> nodes;
   nodes.reserve(answer.addresses.size());
   for (const std::string& address : answer.addresses) {
-    DiscoveredNode node{.name = pool + "[" + address + "]", .address = address, .tags = tags};
+    DiscoveredNode node{{pool + "[" + address + "]", address, tags}, Lifecycle::kRunning};
     node.tags.insert_or_assign("pool", pool);
     nodes.push_back(std::move(node));
   }

@@ -139,18 +139,18 @@ Result<Ec2Page> Ec2Client::FetchPage(const AwsCredentials& credentials,
   return parsed;
 }
 
-std::vector<DiscoveredNode> Ec2Client::ToNodes(const std::vector<Ec2Instance>& instances,
+std::vector<DiscoveredNode> Ec2Client::ToNodes(std::vector<Ec2Instance> instances,
                                                const Ec2Options& options) {
   std::map<std::string, int, std::less<>> uses;
   for (const Ec2Instance& instance : instances) ++uses[BaseName(instance, options)];
   std::vector<DiscoveredNode> nodes;
   nodes.reserve(instances.size());
-  for (const Ec2Instance& instance : instances) {
+  for (Ec2Instance& instance : instances) {
     DiscoveredNode node;
     node.name = BaseName(instance, options);
     if (uses[node.name] > 1) node.name += "-" + instance.id;
     node.address = options.public_address ? instance.public_ip : instance.private_ip;
-    node.tags = instance.tags;
+    node.tags = std::move(instance.tags);
     for (const auto& [key, value] : options.tags) node.tags.insert_or_assign(key, value);
     node.tags.insert_or_assign("instance_id", instance.id);
     node.tags.insert_or_assign("instance_type", instance.type);

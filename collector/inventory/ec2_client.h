@@ -50,7 +50,8 @@ class Ec2Client {
   // Address: the public or private IP, "" when the instance has none (it is still listed, with
   // its lifecycle). Lifecycle: pending, running, stopping, stopped; shutting-down and terminated
   // are kTerminated; an unknown state is kPending (listed, not checked).
-  static std::vector<DiscoveredNode> ToNodes(const std::vector<Ec2Instance>& instances,
+  // The instances' tags are moved into the nodes.
+  static std::vector<DiscoveredNode> ToNodes(std::vector<Ec2Instance> instances,
                                              const Ec2Options& options);
 
   // The form body of one page request ("" token: the first page). Public for tests.

@@ -30,9 +30,7 @@ void Inventory::Restore(const std::string& id, std::vector<DiscoveredNode> nodes
   auto it = std::find_if(sources_.begin(), sources_.end(),
                          [&](const SourceStatus& s) { return s.spec.id == id; });
   if (it == sources_.end() || it->answered || !it->nodes.empty()) return;
-  std::sort(nodes.begin(), nodes.end(),
-            [](const DiscoveredNode& a, const DiscoveredNode& b) { return a.name < b.name; });
-  it->nodes = std::move(nodes);
+  Replace(*it, std::move(nodes));
   Merge();
 }
 
@@ -74,12 +72,29 @@ Inventory::Outcome Inventory::Update(const std::string& id,
   s.last_error.clear();
   s.answered = true;
   s.last_success = now;
-  std::sort(nodes.begin(), nodes.end(),
-            [](const DiscoveredNode& a, const DiscoveredNode& b) { return a.name < b.name; });
-  if (nodes == s.nodes) return Outcome::kUnchanged;
-  s.nodes = std::move(nodes);
+  if (!Replace(s, std::move(nodes))) return Outcome::kUnchanged;
   Merge();
   return Outcome::kChanged;
+}
+
+bool Inventory::Replace(SourceStatus& s, std::vector<DiscoveredNode> next) {
+  std::sort(next.begin(), next.end(),
+            [](const DiscoveredNode& a, const DiscoveredNode& b) { return a.name < b.name; });
+  std::vector<NodeRef> refs;
+  refs.reserve(next.size());
+  bool changed = next.size() != s.nodes.size();
+  auto old = s.nodes.begin();  // both lists are sorted by name: one merge walk
+  for (DiscoveredNode& node : next) {
+    while (old != s.nodes.end() && (*old)->name < node.name) ++old;
+    if (old != s.nodes.end() && **old == node) {
+      refs.push_back(*old);
+      continue;
+    }
+    changed = true;
+    refs.push_back(std::make_shared<const DiscoveredNode>(std::move(node)));
+  }
+  s.nodes = std::move(refs);
+  return changed;
 }
 
 void Inventory::Merge() {
@@ -91,8 +106,8 @@ void Inventory::Merge() {
   });
   std::map<std::string, InventoryEntry> merged;
   for (const SourceStatus* s : order) {
-    for (const DiscoveredNode& node : s->nodes) {
-      auto [it, inserted] = merged.try_emplace(node.name);
+    for (const NodeRef& node : s->nodes) {
+      auto [it, inserted] = merged.try_emplace(node->name);
       if (inserted) {
         it->second.node = node;
         it->second.source = s->spec.id;

@@ -30,9 +30,9 @@ struct SourceSpec {
 
 struct SourceStatus {
   SourceSpec spec;
-  std::vector<DiscoveredNode> nodes;  // the last good answer
-  bool answered = false;              // a good answer has arrived since the daemon started
-  bool failing = false;               // the latest refresh failed (or was an unconfirmed empty)
+  std::vector<NodeRef> nodes;  // the last good answer, by name
+  bool answered = false;       // a good answer has arrived since the daemon started
+  bool failing = false;        // the latest refresh failed (or was an unconfirmed empty)
   std::string last_error;
   std::chrono::system_clock::time_point last_refresh{};  // latest attempt
   std::chrono::system_clock::time_point last_success{};
@@ -43,7 +43,7 @@ struct SourceStatus {
 };
 
 struct InventoryEntry {
-  DiscoveredNode node;
+  NodeRef node;                       // never null
   std::string source;                 // the id of the source that won
   std::vector<std::string> shadowed;  // other sources that list the same name
 };
@@ -79,6 +79,9 @@ class Inventory {
 
  private:
   void Merge();
+  // `next` (sorted by name) as the list of `s`: a node equal to the one it replaces keeps that
+  // one's NodeRef, so jobs and the old list share it. False when nothing changed.
+  static bool Replace(SourceStatus& s, std::vector<DiscoveredNode> next);
 
   std::vector<SourceStatus> sources_;  // in declaration order
   std::map<std::string, InventoryEntry> merged_;

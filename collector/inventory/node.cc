@@ -30,13 +30,13 @@ std::optional<Lifecycle> ParseLifecycle(std::string_view name) {
   return std::nullopt;
 }
 
-std::string EncodeNodes(const std::vector<DiscoveredNode>& nodes) {
+std::string EncodeNodes(const std::vector<NodeRef>& nodes) {
   nlohmann::json out = nlohmann::json::array();
-  for (const DiscoveredNode& n : nodes) {
-    out.push_back({{"name", n.name},
-                   {"address", n.address},
-                   {"tags", alerts::json_fields::TagsToJson(n.tags)},
-                   {"lifecycle", std::string(LifecycleName(n.lifecycle))}});
+  for (const NodeRef& n : nodes) {
+    out.push_back({{"name", n->name},
+                   {"address", n->address},
+                   {"tags", alerts::json_fields::TagsToJson(n->tags)},
+                   {"lifecycle", std::string(LifecycleName(n->lifecycle))}});
   }
   return alerts::json_fields::Dump(out);
 }
@@ -57,8 +57,9 @@ std::vector<DiscoveredNode> DecodeNodes(std::string_view text) {
     }
     const auto l = ParseLifecycle(lifecycle->get<std::string>());
     if (!l) continue;
-    out.push_back({name->get<std::string>(), address->get<std::string>(),
-                   alerts::json_fields::TagsFromJson(*tags), *l});
+    out.push_back({{name->get<std::string>(), address->get<std::string>(),
+                    alerts::json_fields::TagsFromJson(*tags)},
+                   *l});
   }
   return out;
 }

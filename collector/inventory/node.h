@@ -2,6 +2,7 @@
 // self-registration) reports it, with its cloud lifecycle. A plain value; thread-safe.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,18 +28,21 @@ enum class Lifecycle {
 std::string_view LifecycleName(Lifecycle lifecycle);
 std::optional<Lifecycle> ParseLifecycle(std::string_view name);
 
-struct DiscoveredNode {
-  std::string name;
-  std::string address;
-  probes::Tags tags;
+// The target (name, address, tags) and where it stands. A JobSpec refers to the Target part
+// of the inventory's own copy, so a node's tags exist once however many checks apply to it.
+struct DiscoveredNode : probes::Target {
   Lifecycle lifecycle = Lifecycle::kRunning;
   friend bool operator==(const DiscoveredNode&, const DiscoveredNode&) = default;
 };
 
+// One node as the inventory holds it: immutable and shared by the source's list, the merged
+// inventory and every job of the node.
+using NodeRef = std::shared_ptr<const DiscoveredNode>;
+
 // A node list as JSON text ([{"name", "address", "tags", "lifecycle"}]) and back, for
 // state.db. Decoding skips entries that are not well-formed; text that is not a JSON array
 // gives an empty list.
-std::string EncodeNodes(const std::vector<DiscoveredNode>& nodes);
+std::string EncodeNodes(const std::vector<NodeRef>& nodes);
 std::vector<DiscoveredNode> DecodeNodes(std::string_view text);
 
 }  // namespace gs::collector::inventory

@@ -10,12 +10,12 @@ std::vector<JobSpec> PlanJobs(const std::vector<CheckConfig>& checks,
   for (const CheckConfig& check : checks) {
     auto shared = std::make_shared<const CheckConfig>(check);
     for (const auto& [name, entry] : nodes) {
-      const DiscoveredNode& node = entry.node;
+      const DiscoveredNode& node = *entry.node;
       if (node.lifecycle != Lifecycle::kRunning || node.address.empty() ||
           !check.select.Matches(node.tags)) {
         continue;
       }
-      jobs.push_back(JobSpec{probes::Target{node.name, node.address, node.tags}, shared});
+      jobs.push_back(JobSpec{entry.node, shared});
     }
   }
   return jobs;

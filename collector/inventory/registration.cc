@@ -206,8 +206,7 @@ Result<Registration> ParseRegistration(std::string_view body) {
 }
 
 DiscoveredNode RegistrationNode(const Registration& r) {
-  return DiscoveredNode{
-      .name = r.name, .address = r.address, .tags = r.tags, .lifecycle = Lifecycle::kRunning};
+  return DiscoveredNode{{r.name, r.address, r.tags}, Lifecycle::kRunning};
 }
 
 }  // namespace gs::collector::inventory

@@ -137,7 +137,7 @@ std::string EncodeAlertRecord(const AlertRecord& a) {
   json j = {{"node", a.facts.node},
             {"check", a.facts.check},
             {"kind", a.facts.kind},
-            {"tags", TagsToJson(a.facts.tags)},
+            {"tags", TagsToJson(*a.facts.tags)},
             {"host_check", a.facts.host_check},
             {"state", probes::ExitCode(a.state)},
             {"hard_problem", a.hard_problem},
@@ -166,7 +166,7 @@ Result<AlertRecord> DecodeAlertRecord(const std::string& text) try {
   a.facts.node = j.at("node").get<std::string>();
   a.facts.check = j.at("check").get<std::string>();
   a.facts.kind = j.at("kind").get<std::string>();
-  a.facts.tags = TagsFromJson(j.at("tags"));
+  a.facts.tags = std::make_shared<const probes::Tags>(TagsFromJson(j.at("tags")));
   a.facts.host_check = j.at("host_check").get<bool>();
   a.state = probes::StateFromExit(Int<int>(j.at("state")));
   a.hard_problem = j.at("hard_problem").get<bool>();

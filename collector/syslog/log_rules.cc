@@ -128,7 +128,7 @@ struct LogRules::Impl {
     if (c.select) {
       if (r.node.empty() || nodes == nullptr) return false;
       const auto it = nodes->find(r.node);
-      if (it == nodes->end() || !c.select->Matches(it->second)) return false;
+      if (it == nodes->end() || !c.select->Matches(*it->second)) return false;
     }
     return true;
   }

@@ -30,8 +30,8 @@
 
 namespace gs::collector::syslog {
 
-// Inventory node name -> its tags (for rules with `select`).
-using NodeTags = std::unordered_map<std::string, probes::Tags>;
+// Inventory node name -> its tags (for rules with `select`), shared with the inventory's node.
+using NodeTags = std::unordered_map<std::string, std::shared_ptr<const probes::Tags>>;
 
 class LogRules : public RecordObserver {
  public:

@@ -17,6 +17,10 @@ class Dispatcher;
 class Watchdog;
 }  // namespace gs::alerts
 
+namespace gs::dashboards {
+class GraphRenderer;
+}  // namespace gs::dashboards
+
 namespace gs::collector {
 
 class CheckEngine;
@@ -57,6 +61,7 @@ struct StageView {
   const inventory::Inventory* inventory = nullptr;  // io_context thread only
   const std::atomic<std::uint64_t>* registration_errors = nullptr;
   const std::atomic<std::uint64_t>* registrations_expired = nullptr;
+  const dashboards::GraphRenderer* renderer = nullptr;  // null before the HTTP server starts
 };
 
 namespace web {

@@ -117,6 +117,12 @@ void HttpServer::RouteBlocking(std::string method, std::string path, Handler han
   Route(std::move(method), std::move(path), std::move(handler));
 }
 
+void HttpServer::RouteBlockingPrefix(std::string method, std::string prefix, Handler handler) {
+  if (!state_->pool) state_->pool = std::make_unique<asio::thread_pool>(2);
+  state_->blocking_prefixes.push_back(prefix);
+  RoutePrefix(std::move(method), std::move(prefix), std::move(handler));
+}
+
 void HttpServer::Route(std::string method, std::string path, Handler handler) {
   state_->router.Add(std::move(method), std::move(path), std::move(handler));
 }

@@ -80,6 +80,8 @@ class HttpServer {
   // once, others get 503. The handler must be thread-safe. REQUIRES: before Start().
   void RouteBlocking(std::string method, std::string path, Handler handler);
   static constexpr int kMaxBlockingRequests = 4;
+  // RouteBlocking for every path under `prefix`. REQUIRES: before Start().
+  void RouteBlockingPrefix(std::string method, std::string prefix, Handler handler);
 
   // Registers a handler for `method` on every path starting with `prefix` ("/nodes/").
   // REQUIRES: before Start().

@@ -183,7 +183,7 @@ asio::awaitable<bool> Serve(ServerState& state, Stream& stream, BeastRequest mes
   const bool keep = keep_alive && !state.stopping;
   const bool head = request->method == "HEAD";
   Response response;
-  if (state.pool && state.blocking_paths.contains(request->path)) {
+  if (state.pool && state.IsBlocking(request->path)) {
     if (state.blocking_in_flight.fetch_add(1) >= HttpServer::kMaxBlockingRequests) {
       response = TextResponse(503, "busy: too many slow requests in progress, retry\n");
     } else {
@@ -236,6 +236,14 @@ ServerState::ServerState(asio::io_context& io_context, HttpServerOptions server_
       options(std::move(server_options)),
       limits(options.limits()),
       acceptor(asio::make_strand(io_context)) {}
+
+bool ServerState::IsBlocking(const std::string& path) const {
+  if (blocking_paths.contains(path)) return true;
+  for (const std::string& prefix : blocking_prefixes) {
+    if (path.starts_with(prefix)) return true;
+  }
+  return false;
+}
 
 void StartSession(const std::shared_ptr<ServerState>& state, asio::ip::tcp::socket socket) {
   beast::error_code ec;

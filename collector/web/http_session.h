@@ -18,6 +18,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "collector/web/http_router.h"
 #include "collector/web/http_server.h"
@@ -31,8 +32,11 @@ struct ServerState {
   const HttpServerOptions options;
   const RequestLimits limits;
   Router router;
-  // Exact paths whose handlers may block (file reads): they run on `pool`, not the strand.
+  // Exact paths and path prefixes whose handlers may block (file reads, graph rendering): they
+  // run on `pool`, not the strand.
   std::set<std::string, std::less<>> blocking_paths;
+  std::vector<std::string> blocking_prefixes;
+  [[nodiscard]] bool IsBlocking(const std::string& path) const;
   std::unique_ptr<boost::asio::thread_pool> pool;  // created by the first RouteBlocking
   std::atomic<int> blocking_in_flight{0};
   HttpServerStats stats;

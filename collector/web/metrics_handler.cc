@@ -1,4 +1,7 @@
 // GET /metrics: every counter and queue depth of the pipeline in Prometheus text format.
+#include <set>
+#include <string_view>
+
 #include "alerts/dispatcher.h"
 #include "alerts/watchdog.h"
 #include "collector/check_engine.h"
@@ -14,6 +17,7 @@
 #include "collector/web/http_server.h"
 #include "collector/web/prometheus_text.h"
 #include "collector/worker.h"
+#include "dashboards/graph_renderer.h"
 
 namespace gs::collector::web {
 
@@ -82,6 +86,42 @@ void EngineMetrics(PrometheusText& out, const CheckEngine& engine) {
   Single(out, "groundstation_region_unreachable",
          "1 while the region is unreachable (\"region unreachable\" sent).", "gauge",
          g.region_unreachable ? 1 : 0);
+}
+
+// Each check's state and latest perfdata values, so Prometheus can federate from groundstation.
+void LatestValues(PrometheusText& out, const CheckEngine& engine) {
+  out.Family("groundstation_check_state",
+             "Each check's current state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.", "gauge");
+  out.Family("groundstation_check_value",
+             "Each check's latest perfdata values, by metric (the plugin's label) and unit.",
+             "gauge");
+  std::set<std::string_view> seen;
+  for (const auto& [key, entry] : engine.entries()) {
+    out.Sample("groundstation_check_state",
+               {{"node", key.first},
+                {"check", key.second},
+                {"kind", entry.kind},
+                {"state_type", alerts::ToString(entry.status.type)}},
+               probes::ExitCode(entry.status.state));
+    seen.clear();
+    for (const probes::Perfdata& p : entry.perfdata) {
+      if (!seen.insert(p.label).second) continue;  // a label printed twice: the first counts
+      out.Sample("groundstation_check_value",
+                 {{"node", key.first}, {"check", key.second}, {"metric", p.label}, {"uom", p.uom}},
+                 p.value);
+    }
+  }
+}
+
+void GraphMetrics(PrometheusText& out, const dashboards::GraphRenderer& renderer) {
+  const auto& s = renderer.stats();
+  out.Family("groundstation_graphs_total", "Graph requests, by outcome.", "counter");
+  out.Sample("groundstation_graphs_total", {{"result", "rendered"}}, D(s.renders.load()));
+  out.Sample("groundstation_graphs_total", {{"result", "cached"}}, D(s.cache_hits.load()));
+  out.Sample("groundstation_graphs_total", {{"result", "error"}}, D(s.errors.load()));
+  out.Sample("groundstation_graphs_total", {{"result", "busy"}}, D(s.rejected.load()));
+  Single(out, "groundstation_graph_cache_bytes", "Rendered images held in the graph cache.",
+         "gauge", D(s.cached_bytes.load()));
 }
 
 void WatchdogMetrics(PrometheusText& out, const alerts::Watchdog& w) {
@@ -331,7 +371,11 @@ void InventoryMetrics(PrometheusText& out, const StageView& v) {
 Response Metrics(const StageView& view) {
   PrometheusText out;
   if (view.scheduler != nullptr) SchedulerMetrics(out, *view.scheduler);
-  if (view.engine != nullptr) EngineMetrics(out, *view.engine);
+  if (view.engine != nullptr) {
+    EngineMetrics(out, *view.engine);
+    LatestValues(out, *view.engine);
+  }
+  if (view.renderer != nullptr) GraphMetrics(out, *view.renderer);
   QueueMetrics(out, view);
   if (view.dispatcher) {
     if (auto d = view.dispatcher(); d != nullptr) AlertMetrics(out, *d);

@@ -44,10 +44,50 @@ std::string FormatSampleValue(double value) {
   return std::string(buffer.data(), result.ptr);
 }
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence at value[i] (RFC 3629: no overlongs, no
+// surrogates, at most U+10FFFF), 0 when the bytes there are not one.
+std::size_t Utf8Length(std::string_view value, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(value[k]); };
+  const unsigned char b = byte(i);
+  if (b < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
+  if (b >= 0xC2 && b <= 0xDF) {
+    n = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    n = 3;
+    if (b == 0xE0) low = 0xA0;
+    if (b == 0xED) high = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    n = 4;
+    if (b == 0xF0) low = 0x90;
+    if (b == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > value.size() || byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
 std::string EscapeLabelValue(std::string_view value) {
   std::string out;
   out.reserve(value.size());
-  for (const char c : value) {
+  for (std::size_t i = 0; i < value.size();) {
+    const char c = value[i];
+    if (const std::size_t n = Utf8Length(value, i); n != 1) {
+      // Prometheus requires UTF-8 label values: a bad byte becomes U+FFFD.
+      out.append(n == 0 ? std::string_view("\xEF\xBF\xBD") : value.substr(i, n));
+      i += n == 0 ? 1 : n;
+      continue;
+    }
+    ++i;
     if (c == '\\') {
       out += "\\\\";
     } else if (c == '"') {

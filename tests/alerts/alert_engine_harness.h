@@ -47,7 +47,7 @@ class Harness {
     facts.node = node;
     facts.check = check;
     facts.kind = "http";
-    facts.tags = std::move(tags);
+    facts.tags = std::make_shared<const probes::Tags>(std::move(tags));
     if (auto it = extra.find(check); it != extra.end()) {
       facts.host_check = it->second.host_check;
       facts.depends_on = it->second.depends_on;

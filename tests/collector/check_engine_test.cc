@@ -21,7 +21,9 @@ class CheckEngineTest : public ::testing::Test {
     c->name = "http";
     c->kind = "http";
     c->max_attempts = 3;
-    job = JobSpec{probes::Target{"web01", "10.0.0.5", {{"role", "web"}}}, c};
+    job = JobSpec{std::make_shared<const probes::Target>(
+                      probes::Target{"web01", "10.0.0.5", {{"role", "web"}}}),
+                  c};
     engine.SetRoutes({RouteTo("ops")});
   }
 
@@ -156,14 +158,18 @@ TEST(CheckEngineFlushTest, ABurstOfResultsSharesOneScheduledFlush) {
   probes::CheckResult critical;
   critical.state = probes::State::kCritical;
   for (const char* node : {"web01", "web02", "web03"}) {
-    engine.OnResult(JobSpec{probes::Target{node, node, {}}, check}, critical);
+    engine.OnResult(
+        JobSpec{std::make_shared<const probes::Target>(probes::Target{node, node, {}}), check},
+        critical);
   }
   EXPECT_EQ(scheduled, 1);
   EXPECT_TRUE(sent.empty());
   engine.FlushAlerts();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].alerts.size(), 3u);
-  engine.OnResult(JobSpec{probes::Target{"web01", "web01", {}}, check}, probes::CheckResult{});
+  engine.OnResult(
+      JobSpec{std::make_shared<const probes::Target>(probes::Target{"web01", "web01", {}}), check},
+      probes::CheckResult{});
   EXPECT_EQ(scheduled, 2);
   engine.FlushAlerts();
   EXPECT_EQ(sent.size(), 2u);  // web01's recovery (the group's new state)

@@ -15,7 +15,7 @@ const auto kNow = std::chrono::system_clock::time_point(std::chrono::hours(500'0
 
 DiscoveredNode N(const std::string& name, const std::string& address = "10.0.0.1",
                  Lifecycle lifecycle = Lifecycle::kRunning) {
-  return DiscoveredNode{name, address, {{"role", "web"}}, lifecycle};
+  return DiscoveredNode{{name, address, {{"role", "web"}}}, lifecycle};
 }
 
 Inventory ThreeSources() {
@@ -33,7 +33,7 @@ TEST(InventoryTest, LowerPrecedenceWinsAndTheLosersAreListedAsShadowed) {
   ASSERT_EQ(inv.nodes().size(), 2u);
   const InventoryEntry& web01 = inv.nodes().at("web01");
   EXPECT_EQ(web01.source, "config");
-  EXPECT_EQ(web01.node.address, "10.0.0.1");
+  EXPECT_EQ(web01.node->address, "10.0.0.1");
   EXPECT_EQ(web01.shadowed, (std::vector<std::string>{"ec2:prod", "register"}));
   EXPECT_EQ(inv.nodes().at("web09").source, "register");
 }
@@ -43,6 +43,24 @@ TEST(InventoryTest, TheSameAnswerAgainIsUnchanged) {
   EXPECT_EQ(inv.Update("ec2:prod", std::vector{N("b"), N("a")}, kNow), Outcome::kChanged);
   EXPECT_EQ(inv.Update("ec2:prod", std::vector{N("a"), N("b")}, kNow), Outcome::kUnchanged);
   EXPECT_EQ(inv.source("ec2:prod")->refreshes, 2u);
+}
+
+// A refresh that changes one node replaces that one; the others stay the very same objects,
+// which the jobs of those nodes keep sharing.
+TEST(InventoryTest, UnchangedNodesKeepTheirSharedCopy) {
+  Inventory inv = ThreeSources();
+  inv.Update("ec2:prod", std::vector{N("a"), N("b"), N("c")}, kNow);
+  const NodeRef a = inv.nodes().at("a").node;
+  const NodeRef b = inv.nodes().at("b").node;
+  EXPECT_EQ(inv.Update("ec2:prod", std::vector{N("c"), N("b", "10.0.0.2"), N("a")}, kNow),
+            Outcome::kChanged);
+  EXPECT_EQ(inv.nodes().at("a").node, a);
+  EXPECT_NE(inv.nodes().at("b").node, b);
+  EXPECT_EQ(inv.nodes().at("b").node->address, "10.0.0.2");
+  EXPECT_EQ(inv.source("ec2:prod")->nodes.size(), 3u);
+  EXPECT_EQ(inv.Update("ec2:prod", std::vector{N("a"), N("b", "10.0.0.2")}, kNow),
+            Outcome::kChanged);
+  EXPECT_EQ(inv.nodes().count("c"), 0u);
 }
 
 TEST(InventoryTest, AFailureKeepsTheLastGoodAnswer) {
@@ -101,7 +119,7 @@ TEST(InventoryTest, ReloadKeepsListedSourcesAndDropsTheOthers) {
 TEST(InventoryTest, LifecycleIsKeptAndNamed) {
   Inventory inv = ThreeSources();
   inv.Update("ec2:prod", std::vector{N("a", "10.0.0.1", Lifecycle::kStopped)}, kNow);
-  EXPECT_EQ(inv.nodes().at("a").node.lifecycle, Lifecycle::kStopped);
+  EXPECT_EQ(inv.nodes().at("a").node->lifecycle, Lifecycle::kStopped);
   EXPECT_EQ(LifecycleName(Lifecycle::kTerminated), "terminated");
   EXPECT_EQ(LifecycleName(Lifecycle::kPending), "pending");
 }
@@ -124,8 +142,10 @@ TEST(InventoryTest, ARestoredAnswerStandsInUntilTheSourceAnswers) {
 
 TEST(InventoryTest, NodesRoundTripThroughTheirJsonAndBadEntriesAreSkipped) {
   const std::vector<DiscoveredNode> nodes{N("a", "10.0.0.1", Lifecycle::kStopped),
-                                          DiscoveredNode{"b", "", {}, Lifecycle::kRunning}};
-  EXPECT_EQ(DecodeNodes(EncodeNodes(nodes)), nodes);
+                                          DiscoveredNode{{"b", "", {}}, Lifecycle::kRunning}};
+  std::vector<NodeRef> refs;
+  for (const DiscoveredNode& n : nodes) refs.push_back(std::make_shared<const DiscoveredNode>(n));
+  EXPECT_EQ(DecodeNodes(EncodeNodes(refs)), nodes);
   EXPECT_TRUE(DecodeNodes("not json").empty());
   EXPECT_TRUE(DecodeNodes("{}").empty());
   const auto some = DecodeNodes(
@@ -142,7 +162,7 @@ TEST(PlanJobsTest, RunningNodesWithAnAddressThatTheSelectorMatches) {
   Inventory inv = ThreeSources();
   inv.Update("ec2:prod",
              std::vector{N("a"), N("b", "10.0.0.2", Lifecycle::kStopped), N("c", ""),
-                         DiscoveredNode{"d", "10.0.0.4", {{"role", "db"}}, Lifecycle::kRunning}},
+                         DiscoveredNode{{"d", "10.0.0.4", {{"role", "db"}}}, Lifecycle::kRunning}},
              kNow);
   CheckConfig web;
   web.name = "http";
@@ -151,10 +171,13 @@ TEST(PlanJobsTest, RunningNodesWithAnAddressThatTheSelectorMatches) {
   all.name = "ping";
   const std::vector<JobSpec> jobs = PlanJobs({web, all}, inv.nodes());
   std::vector<std::string> keys;
-  for (const JobSpec& j : jobs) keys.push_back(j.check->name + "/" + j.target.name);
+  for (const JobSpec& j : jobs) keys.push_back(j.check->name + "/" + j.target->name);
   EXPECT_EQ(keys, (std::vector<std::string>{"http/a", "ping/a", "ping/d"}));
-  EXPECT_EQ(jobs[0].target.address, "10.0.0.1");
-  EXPECT_EQ(jobs[0].target.tags.at("role"), "web");
+  EXPECT_EQ(jobs[0].target->address, "10.0.0.1");
+  EXPECT_EQ(jobs[0].target->tags.at("role"), "web");
+  // Both checks of node a refer to the inventory's one copy of it.
+  EXPECT_EQ(jobs[0].target.get(), inv.nodes().at("a").node.get());
+  EXPECT_EQ(jobs[1].target.get(), jobs[0].target.get());
 }
 
 TEST(ExplainSelectorTest, OneSentencePerCondition) {

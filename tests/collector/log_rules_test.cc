@@ -94,7 +94,7 @@ TEST(LogRulesTest, PrefiltersNarrowWhatIsMatched) {
   by_tags.select = probes::Selector(
       {probes::Selector::Condition{"role", probes::Selector::Condition::Kind::kEquals, {"web"}}});
   auto nodes = std::make_shared<NodeTags>();
-  (*nodes)["web01"] = {{"role", "web"}};
+  (*nodes)["web01"] = std::make_shared<const probes::Tags>(probes::Tags{{"role", "web"}});
   auto rules = Make({by_app, by_severity, by_facility, by_host, by_tags}, rec, nodes);
   rules->Tick(kT0);
   LogRecord r = Msg("boom");  // sshd, info, auth, host web01, no node

@@ -46,6 +46,22 @@ TEST(PrometheusTextTest, EscapesLabelValuesAndHelp) {
             "gs_check_state{node=\"a\\\\b\\\"c\\nd\",check=\"disk /\"} 2\n");
 }
 
+// Prometheus refuses a scrape with a label value that is not UTF-8; plugin output can be
+// anything, so each bad byte becomes U+FFFD and good multi-byte characters stay.
+TEST(PrometheusTextTest, LabelValuesAreAlwaysUtf8) {
+  EXPECT_EQ(EscapeLabelValue("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"),
+            "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
+  EXPECT_EQ(EscapeLabelValue("a\xFF"
+                             "b"),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(EscapeLabelValue("\xC3"), "\xEF\xBF\xBD");                  // cut short
+  EXPECT_EQ(EscapeLabelValue("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  EXPECT_EQ(EscapeLabelValue("\xED\xA0\x80"),                           // a surrogate
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(EscapeLabelValue("\xF4\x90\x80\x80").substr(0, 3), "\xEF\xBF\xBD");  // > U+10FFFF
+}
+
 TEST(PrometheusTextTest, FormatsValues) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   EXPECT_EQ(FormatSampleValue(0), "0");

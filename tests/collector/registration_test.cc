@@ -138,7 +138,7 @@ TEST(RegistrationTest, DeeplyNestedInputIsRejectedWithoutExhaustingTheStack) {
 TEST(RegistrationTest, TheNodeCarriesNameAddressAndTagsAsRegistered) {
   const Registration r{"web07", "10.0.0.7", {{"role", "web"}}, 900s};
   EXPECT_EQ(RegistrationNode(r),
-            (DiscoveredNode{"web07", "10.0.0.7", {{"role", "web"}}, Lifecycle::kRunning}));
+            (DiscoveredNode{{"web07", "10.0.0.7", {{"role", "web"}}}, Lifecycle::kRunning}));
 }
 
 }  // namespace

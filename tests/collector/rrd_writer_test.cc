@@ -1,9 +1,6 @@
 #include "collector/storage/rrd_writer.h"
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -11,6 +8,7 @@
 #include <map>
 
 #include "tests/support/peers.h"
+#include "tests/support/rrdcached_peer.h"
 
 namespace gs::collector {
 namespace {
@@ -259,49 +257,15 @@ TEST(RrdWriterTest, StartFailsWhenRootCannotBeCreated) {
   EXPECT_FALSE(w);
 }
 
-// rrdcached on a unix socket in a temp dir, stopped by PID (PEERS.md section 9).
-class Rrdcached {
- public:
-  Rrdcached(const std::filesystem::path& dir, const std::filesystem::path& base)
-      : socket_(dir / "rrdcached.sock"),
-        process_({"/usr/bin/rrdcached", "-g", "-l", "unix:" + socket_.string(), "-b", base.string(),
-                  "-B", "-j", MakeDir(dir / "journal"), "-w", "5", "-z", "1", "-p",
-                  (dir / "rrdcached.pid").string(), "-F"}) {}
-  bool started() const { return process_.started(); }
-  bool Ping() const {
-    const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_.c_str());
-    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-              write(fd, "PING\n", 5) == 5;
-    char buf[16] = {};
-    ok = ok && read(fd, buf, sizeof buf - 1) > 0 &&
-         std::string(buf).find("PONG") != std::string::npos;
-    close(fd);
-    return ok;
-  }
-  std::string address() const { return "unix:" + socket_.string(); }
-
- private:
-  static std::string MakeDir(const std::filesystem::path& p) {
-    std::filesystem::create_directories(p);
-    return p.string();
-  }
-  std::filesystem::path socket_;
-  test::Process process_;
-};
-
 TEST(RrdWriterTest, WritesThroughRrdcached) {
-  if (!std::filesystem::exists("/usr/bin/rrdcached")) {
+  if (!test::Rrdcached::Available()) {
     GTEST_SKIP() << "rrdcached is not installed (apt-get install rrdcached)";
   }
   TempDir dir;
   const std::filesystem::path root = std::filesystem::canonical(dir.path()) / "rrd";
   std::filesystem::create_directories(root);
-  Rrdcached daemon(dir.path(), root);
-  ASSERT_TRUE(daemon.started());
-  ASSERT_TRUE(WaitUntil([&] { return daemon.Ping(); })) << "rrdcached did not come up";
+  test::Rrdcached daemon(dir.path(), root);
+  ASSERT_TRUE(daemon.WaitReady()) << "rrdcached did not come up";
 
   auto w = StartWriter(root, daemon.address());
   ASSERT_TRUE(w);

@@ -15,7 +15,7 @@ class FakeRunner : public ProbeRunner {
  public:
   bool Run(const JobSpec& job, Done done) override {
     if (reject) return false;
-    runs.push_back(job.target.name + "/" + job.check->name);
+    runs.push_back(job.target->name + "/" + job.check->name);
     if (hold) {
       held.push_back(std::move(done));
     } else {
@@ -46,7 +46,9 @@ std::shared_ptr<const CheckConfig> Check(std::string name, milliseconds interval
 }
 
 JobSpec Job(std::string node, std::shared_ptr<const CheckConfig> check) {
-  return JobSpec{probes::Target{std::move(node), "127.0.0.1", {}}, std::move(check)};
+  return JobSpec{
+      std::make_shared<const probes::Target>(probes::Target{std::move(node), "127.0.0.1", {}}),
+      std::move(check)};
 }
 
 // Runs the loop until `done` holds or 10 s pass (a deadline, not a timing assertion).
@@ -78,7 +80,7 @@ class SchedulerTest : public ::testing::Test {
   bool soft = false;
   Scheduler scheduler{io, runner,
                       [this](const JobSpec& j, const probes::CheckResult&) {
-                        results.push_back(j.target.name);
+                        results.push_back(j.target->name);
                         return soft;
                       },
                       [this](const JobKey& k) { removed.push_back(k); }};

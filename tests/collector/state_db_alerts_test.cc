@@ -28,7 +28,7 @@ alerts::AlertRecord Record(const std::string& node) {
   a.facts.node = node;
   a.facts.check = "http";
   a.facts.kind = "http";
-  a.facts.tags = {{"role", "web"}};
+  a.facts.tags = std::make_shared<const probes::Tags>(probes::Tags{{"role", "web"}});
   a.facts.host_check = true;
   a.state = State::kCritical;
   a.hard_problem = true;

@@ -162,6 +162,21 @@ TEST_F(DaemonE2ETest, ChecksAlertsRecoversAndResumesTheOutboxAcrossARestart) {
       },
       kDeadline))
       << "no value in " << rrd;
+  // The daemon draws that file, and /metrics carries the latest values for federation.
+  const std::string base = "http://127.0.0.1:" + std::to_string(api_port);
+  const auto graph = HttpGet(base + "/graph/web01/http/time_total.png?period=hour&trend=1");
+  EXPECT_EQ(graph.status, 200) << graph.body;
+  EXPECT_EQ(graph.body.rfind("\x89PNG", 0), 0u);
+  EXPECT_EQ(HttpGet(base + "/graph/web01/http/nosuch.svg").status, 404);
+  const auto metrics = HttpGet(base + "/metrics");
+  EXPECT_NE(metrics.body.find("groundstation_check_value{node=\"web01\",check=\"http\","
+                              "metric=\"time_total\",uom=\"s\"}"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("groundstation_check_state{node=\"web01\",check=\"http\""),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find("groundstation_graphs_total{result=\"rendered\"} 1"),
+            std::string::npos);
 
   // 2. nginx down: after max_attempts (2) exactly one CRITICAL webhook.
   nginx.Stop();
