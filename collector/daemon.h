@@ -38,6 +38,7 @@
 #include "collector/web/http_server.h"
 #include "collector/worker.h"
 #include "dashboards/graph_renderer.h"
+#include "dashboards/node_page.h"
 
 namespace gs::collector {
 
@@ -61,6 +62,10 @@ class Daemon {
   [[nodiscard]] std::shared_ptr<const syslog::NodeIndex> BuildNodeIndex() const;
   [[nodiscard]] std::shared_ptr<const syslog::NodeTags> BuildNodeTags() const;
   void OnLogAlert(const std::string& host, const std::string& rule, probes::CheckResult result);
+  // The node and check pages (daemon_pages.cc).
+  [[nodiscard]] std::optional<dashboards::NodeView> NodeViewOf(const std::string& name) const;
+  web::Response NodePage(const web::Request& request);
+  [[nodiscard]] web::Response AlertsPage() const;
   // Forecast rules (daemon_forecast.cc).
   static std::string ForecastCheckName(const std::string& forecast);
   void StartForecasts();

@@ -39,6 +39,8 @@ void Daemon::StartHttp() {
   });
   http_->Route("GET", "/api/v1/status",
                [view](const web::Request& r) { return web::StatusJson(view, r); });
+  http_->RouteBlocking("GET", "/logs",
+                       [view](const web::Request& r) { return web::LogsPage(view, r); });
   http_->RouteBlocking("GET", "/api/v1/logs",
                        [view](const web::Request& r) { return web::LogsJson(view, r); });
   const web::PassiveApi passive{
@@ -61,6 +63,9 @@ void Daemon::StartHttp() {
   });
   http_->Route("GET", "/metrics", [view](const web::Request&) { return web::Metrics(view); });
   http_->Route("GET", "/", [view](const web::Request&) { return web::StatusPage(view); });
+  http_->Route("GET", "/alerts", [this](const web::Request&) { return AlertsPage(); });
+  http_->RouteBlockingPrefix("GET", "/nodes/",
+                             [this](const web::Request& r) { return NodePage(r); });
   if (auto ok = http_->Start(); !ok) {
     std::fprintf(stderr, "groundstation: %s\n", ok.error().message.c_str());
     http_.reset();

@@ -10,6 +10,7 @@
 #include "collector/cli_client.h"
 #include "collector/config/loader.h"
 #include "collector/daemon.h"
+#include "collector/graph_cli.h"
 #include "collector/inventory_cli.h"
 #include "collector/logs_cli.h"
 #include "probes/check_cli.h"
@@ -29,6 +30,7 @@ constexpr const char* kUsage = R"(usage:
   groundstation logs [OPTIONS]             search the log archive (see: logs --help)
   groundstation alerts ...                 problems, ack, downtime, history (see: alerts --help)
   groundstation inventory [--explain NODE] the nodes, their sources, and why checks apply
+  groundstation graph NODE CHECK METRIC    draw a metric's RRD file (see: graph --help)
   groundstation --version
 )";
 
@@ -111,6 +113,7 @@ int main(int argc, char** argv) {
   if (command == "logs") return gs::collector::LogsCommand(rest);
   if (command == "alerts") return gs::collector::AlertsCommand(rest);
   if (command == "inventory") return gs::collector::InventoryCommand(rest);
+  if (command == "graph") return gs::collector::GraphCommand(rest);
   if (command == "--version" || command == "version") {
     std::printf("groundstation %s\n", GS_VERSION);
     return 0;

@@ -1,4 +1,5 @@
-// The HTML status page served at "/": every check's current state, problems first.
+// The overview served at "/": counts per state, the problems, then every check in a node x
+// check grid.
 // Pure functions of their arguments (no I/O, no clock reads, no globals); safe from any thread.
 #pragma once
 
@@ -6,6 +7,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "dashboards/html.h"
 
 namespace gs::dashboards {
 
@@ -20,21 +23,18 @@ struct StatusRow {
   std::string output;                                 // plugin output, shown verbatim (escaped)
   std::chrono::system_clock::time_point last_check;   // epoch = never checked
   std::chrono::system_clock::time_point last_change;  // epoch = never changed
+  bool acknowledged = false;                          // an operator acknowledged the problem
+  bool in_downtime = false;                           // a downtime covers it now
+  bool flapping = false;
 };
 
-// Escapes & < > " ' so any text is safe in HTML content and quoted attribute values.
-std::string HtmlEscape(std::string_view text);
-
-// "just now", "42 s ago", "5 min ago", "3 h ago", "12 d ago"; "never" for the epoch.
-// A time in the future (clock skew) reads "just now".
-std::string RelativeTime(std::chrono::system_clock::time_point then,
-                         std::chrono::system_clock::time_point now);
-
-// A complete, self-contained HTML5 page (inline CSS, no external assets, refreshes every
-// 30 s): counts per state, then one table row per check ordered CRITICAL, UNKNOWN, WARNING,
-// OK, other; within a state by node, then check. Every value from `rows` and `title` is
-// escaped; node names link to /nodes/<percent-encoded name>. The footer links /api/v1/status
-// and /metrics.
+// A complete, self-contained HTML5 page (inline CSS, no external assets, no scripts, refreshes
+// every 30 s): counts per state; the problems (every check not OK) ordered CRITICAL, UNKNOWN,
+// WARNING, other, within a state by node then check, with acknowledgement, downtime and
+// flapping markers; then the grid: one row per node, one column per check name, each cell the
+// state, its markers and the age of the last result, linking to the check page. Every value
+// from `rows` and `title` is escaped; node names link to /nodes/<percent-encoded name>. The
+// footer links /api/v1/status and /metrics.
 std::string RenderStatusPage(const std::vector<StatusRow>& rows,
                              std::chrono::system_clock::time_point now, std::string_view title);
 

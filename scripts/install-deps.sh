@@ -21,7 +21,7 @@ TEST=(nginx-light monitoring-plugins-basic monitoring-plugins-standard socat pro
   prometheus-alertmanager python3-aiosmtpd tzdata
   clang libclang-rt-14-dev
   syslog-ng-core bsdutils openssl libestr0 libfastjson4 liblognorm5 iproute2
-  dnsmasq dnsutils)
+  dnsmasq dnsutils chromium)
 BENCH=(prometheus-blackbox-exporter wrk time bc)
 
 want=("${BUILD[@]}" "${RUN[@]}")

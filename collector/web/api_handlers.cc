@@ -86,21 +86,43 @@ Response StatusJson(const StageView& view, const Request& request) {
                   {}};
 }
 
+dashboards::StatusRow StatusRowOf(const CheckEngine& engine,
+                                  const std::pair<std::string, std::string>& key,
+                                  std::chrono::system_clock::time_point now) {
+  const CheckEngine::Entry& entry = engine.entries().at(key);
+  const alerts::CheckStatus& s = entry.status;
+  dashboards::StatusRow row;
+  row.node = key.first;
+  row.check = key.second;
+  row.state = std::string(probes::ToString(s.state));
+  row.state_type = alerts::ToString(s.type);
+  row.attempt = s.attempt;
+  row.max_attempts = entry.max_attempts;
+  row.output = s.output;
+  row.last_check = s.last_check;
+  row.last_change = s.last_change;
+  const alerts::AlertEngine& alerts = engine.alert_engine();
+  if (const auto a = alerts.records().find(key); a != alerts.records().end()) {
+    row.acknowledged = a->second.ack.has_value();
+    row.flapping = a->second.flap.flapping();
+  }
+  row.in_downtime = alerts.InDowntime(key, now);
+  return row;
+}
+
 Response StatusPage(const StageView& view) {
+  const auto now = std::chrono::system_clock::now();
   std::vector<dashboards::StatusRow> rows;
   if (view.engine != nullptr) {
+    rows.reserve(view.engine->entries().size());
     for (const auto& [key, entry] : view.engine->entries()) {
-      const auto& s = entry.status;
-      rows.push_back(dashboards::StatusRow{
-          key.first, key.second, std::string(probes::ToString(s.state)), alerts::ToString(s.type),
-          s.attempt, entry.max_attempts, s.output, s.last_check, s.last_change});
+      rows.push_back(StatusRowOf(*view.engine, key, now));
     }
   }
-  return Response{
-      200,
-      "text/html; charset=utf-8",
-      dashboards::RenderStatusPage(rows, std::chrono::system_clock::now(), "groundstation"),
-      {}};
+  return Response{200,
+                  "text/html; charset=utf-8",
+                  dashboards::RenderStatusPage(rows, now, "groundstation"),
+                  {}};
 }
 
 }  // namespace gs::collector::web

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "collector/web/http_request.h"
+#include "dashboards/status_page.h"
 
 namespace gs::alerts {
 class Dispatcher;
@@ -78,8 +79,18 @@ Response Metrics(const StageView& view);
 // for a bad parameter or pattern. Blocks on file reads: register with RouteBlocking.
 Response LogsJson(const StageView& view, const Request& request);
 
-// The HTML status page.
+// GET /logs: the HTML search page over the archive (same query as /api/v1/logs; empty fields
+// mean "any"). Blocks on file reads: register with RouteBlocking.
+Response LogsPage(const StageView& view, const Request& request);
+
+// The HTML overview ("/").
 Response StatusPage(const StageView& view);
+
+// The overview's row of one check the engine knows, with the alert engine's markers
+// (acknowledged, in downtime, flapping). REQUIRES: `key` is in engine.entries(); io thread.
+dashboards::StatusRow StatusRowOf(const CheckEngine& engine,
+                                  const std::pair<std::string, std::string>& key,
+                                  std::chrono::system_clock::time_point now);
 
 // RFC 3339 UTC with millisecond precision: "2026-11-22T03:38:33.756Z".
 std::string FormatTime(std::chrono::system_clock::time_point t);

@@ -75,11 +75,13 @@ class HttpServer {
 
   // Registers a handler for `method` on exactly `path`. REQUIRES: before Start().
   void Route(std::string method, std::string path, Handler handler);
-  // Like Route, for a handler that may block (reads files): it runs on a small thread pool
-  // of its own, so the io_context never waits for it; at most kMaxBlockingRequests run at
-  // once, others get 503. The handler must be thread-safe. REQUIRES: before Start().
+  // Like Route, for a handler that may block (reads files, waits for a graph): it runs on a
+  // small thread pool of its own (two threads), so the io_context never waits for it. At most
+  // kMaxBlockingRequests are in progress or waiting for a pool thread at once; more get 503.
+  // The bound is sized for a page of graphs (a browser asks for six or more images at once).
+  // The handler must be thread-safe. REQUIRES: before Start().
   void RouteBlocking(std::string method, std::string path, Handler handler);
-  static constexpr int kMaxBlockingRequests = 4;
+  static constexpr int kMaxBlockingRequests = 32;
   // RouteBlocking for every path under `prefix`. REQUIRES: before Start().
   void RouteBlockingPrefix(std::string method, std::string prefix, Handler handler);
 

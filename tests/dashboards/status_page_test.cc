@@ -80,17 +80,47 @@ TEST(RenderStatusPageTest, EscapesEveryValue) {
   Position(page, "badge other\">&lt;i&gt;CRITICAL&lt;/i&gt;</span>");
 }
 
-TEST(RenderStatusPageTest, ListsProblemsFirstThenByNodeAndCheck) {
+TEST(RenderStatusPageTest, ListsProblemsWorstFirstThenEveryCheckInTheGrid) {
   const std::vector<StatusRow> rows = {
       Row("a", "ok-check", "OK"),     Row("b", "warn", "WARNING"),  Row("c", "pending", "PENDING"),
       Row("d", "unknown", "UNKNOWN"), Row("z", "crit", "CRITICAL"), Row("e", "crit", "CRITICAL"),
   };
   const std::string page = RenderStatusPage(rows, kNow, "t");
-  const std::vector<std::string> order = {">e</a>", ">z</a>", ">d</a>",
-                                          ">b</a>", ">a</a>", ">c</a>"};
-  for (std::size_t i = 1; i < order.size(); ++i) {
-    EXPECT_LT(Position(page, order[i - 1]), Position(page, order[i])) << order[i];
+  const std::size_t grid = Position(page, "<h2>All checks</h2>");
+  const std::vector<std::string> problems = {">e</a>", ">z</a>", ">d</a>", ">b</a>", ">c</a>"};
+  for (std::size_t i = 1; i < problems.size(); ++i) {
+    EXPECT_LT(Position(page, problems[i - 1]), Position(page, problems[i])) << problems[i];
   }
+  EXPECT_LT(Position(page, ">c</a>"), grid);
+  EXPECT_GT(Position(page, ">a</a>"), grid) << "an OK check is no problem";
+  // The grid: nodes in name order, one column per check name, cells linking to check pages.
+  const std::size_t header = Position(page,
+                                      "<th>crit</th><th>ok-check</th><th>pending</th>"
+                                      "<th>unknown</th><th>warn</th>");
+  EXPECT_GT(header, grid);
+  Position(page, "<td class=\"cell ok\" title=\"OK - fine\"><a href=\"/nodes/a/ok-check\">OK</a>");
+  Position(page, "<a href=\"/nodes/e/crit\">CRIT</a>");
+  Position(page, "<td class=\"cell none\"></td>");
+}
+
+TEST(RenderStatusPageTest, MarksAcknowledgedDowntimedAndFlappingChecks) {
+  StatusRow acked = Row("web01", "http", "CRITICAL");
+  acked.acknowledged = true;
+  StatusRow quiet = Row("web02", "http", "WARNING");
+  quiet.in_downtime = true;
+  quiet.flapping = true;
+  const std::string page = RenderStatusPage({acked, quiet}, kNow, "t");
+  Position(page, "<span class=\"mark\">acknowledged</span>");
+  Position(page, "<span class=\"mark\">in downtime</span>");
+  Position(page, "<span class=\"mark\">flapping</span>");
+  Position(page, "<span class=\"mark\" title=\"acknowledged\">ack</span>");
+  Position(page, "<span class=\"mark\" title=\"in downtime\">dt</span>");
+  Position(page, "<span class=\"age\">20 s ago</span>");
+}
+
+TEST(RenderStatusPageTest, SaysSoWhenAllIsWell) {
+  const std::string page = RenderStatusPage({Row("a", "b", "OK")}, kNow, "t");
+  Position(page, "No problems.");
 }
 
 TEST(RenderStatusPageTest, CountsEachState) {

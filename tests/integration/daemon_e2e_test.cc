@@ -168,6 +168,19 @@ TEST_F(DaemonE2ETest, ChecksAlertsRecoversAndResumesTheOutboxAcrossARestart) {
   EXPECT_EQ(graph.status, 200) << graph.body;
   EXPECT_EQ(graph.body.rfind("\x89PNG", 0), 0u);
   EXPECT_EQ(HttpGet(base + "/graph/web01/http/nosuch.svg").status, 404);
+  // The node page lists the check with a day graph per metric; the check page has all four
+  // periods; both link where the status page does.
+  const auto node_page = HttpGet(base + "/nodes/web01");
+  EXPECT_EQ(node_page.status, 200);
+  EXPECT_NE(node_page.body.find("/graph/web01/http/time_total.png?period=day"), std::string::npos)
+      << node_page.body;
+  EXPECT_NE(node_page.body.find("role=web"), std::string::npos);
+  const auto check_page = HttpGet(base + "/nodes/web01/http");
+  EXPECT_EQ(check_page.status, 200);
+  EXPECT_NE(check_page.body.find("/graph/web01/http/time_total.png?period=year"),
+            std::string::npos);
+  EXPECT_EQ(HttpGet(base + "/nodes/nosuch").status, 404);
+  EXPECT_EQ(HttpGet(base + "/nodes/web01/nosuch").status, 404);
   const auto metrics = HttpGet(base + "/metrics");
   EXPECT_NE(metrics.body.find("groundstation_check_value{node=\"web01\",check=\"http\","
                               "metric=\"time_total\",uom=\"s\"}"),

@@ -1,0 +1,127 @@
+// The Daemon's HTML pages besides "/": /nodes/<node> and /nodes/<node>/<check>. They run on the
+// HTTP server's pool (the check page reads its history from state.db); what the engine and
+// the inventory know is copied on the io_context thread, where they live.
+#include <algorithm>
+#include <future>
+#include <tuple>
+
+#include "collector/daemon.h"
+#include "collector/storage/alert_codec.h"
+#include "collector/web/passive_handlers.h"
+#include "dashboards/alerts_page.h"
+#include "dashboards/node_page.h"
+
+namespace gs::collector {
+namespace {
+
+constexpr auto kSnapshotWait = std::chrono::seconds(5);
+constexpr std::size_t kHistoryLines = 50;
+
+dashboards::CheckView CheckViewOf(const CheckEngine& engine, const JobKey& key,
+                                  const CheckEngine::Entry& entry) {
+  dashboards::CheckView v;
+  v.status = web::StatusRowOf(engine, key, std::chrono::system_clock::now());
+  v.kind = entry.kind;
+  for (const probes::Perfdata& p : entry.perfdata) {
+    v.metrics.push_back({p.label, p.value, p.uom, p.warn, p.crit});
+  }
+  return v;
+}
+
+web::Response Html(std::string body) {
+  return web::Response{200, "text/html; charset=utf-8", std::move(body), {}};
+}
+
+}  // namespace
+
+std::optional<dashboards::NodeView> Daemon::NodeViewOf(const std::string& name) const {
+  dashboards::NodeView v;
+  v.name = name;
+  const auto node = inventory_.nodes().find(name);
+  if (node != inventory_.nodes().end()) {
+    v.address = node->second.node->address;
+    v.source = node->second.source;
+    v.lifecycle = std::string(inventory::LifecycleName(node->second.node->lifecycle));
+    v.tags.insert(node->second.node->tags.begin(), node->second.node->tags.end());
+  }
+  const auto& entries = engine_->entries();
+  for (auto it = entries.lower_bound(JobKey{name, ""});
+       it != entries.end() && it->first.first == name; ++it) {
+    v.checks.push_back(CheckViewOf(*engine_, it->first, it->second));
+  }
+  if (node == inventory_.nodes().end() && v.checks.empty()) return std::nullopt;
+  return v;
+}
+
+// The node's view, copied on the io_context thread; nullopt (404) for an unknown node. An
+// io_context that does not answer in time (stopping) gives 503.
+web::Response Daemon::NodePage(const web::Request& request) {
+  const std::string rest = request.path.substr(std::string_view("/nodes/").size());
+  const std::size_t slash = rest.find('/');
+  const std::string name = rest.substr(0, slash);
+  const std::string check = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  if (name.empty() || check.find('/') != std::string::npos) {
+    return web::JsonError(404, "pages are at /nodes/<node> and /nodes/<node>/<check>");
+  }
+  auto promise = std::make_shared<std::promise<std::optional<dashboards::NodeView>>>();
+  auto future = promise->get_future();
+  boost::asio::post(io_, [this, name, promise] { promise->set_value(NodeViewOf(name)); });
+  if (future.wait_for(kSnapshotWait) != std::future_status::ready) {
+    return web::JsonError(503, "the daemon is busy or stopping, retry");
+  }
+  const std::optional<dashboards::NodeView> node = future.get();
+  if (!node) return web::JsonError(404, "no node " + name);
+  const auto now = std::chrono::system_clock::now();
+  if (check.empty()) return Html(dashboards::RenderNodePage(*node, now));
+  const auto c =
+      std::find_if(node->checks.begin(), node->checks.end(),
+                   [&](const dashboards::CheckView& v) { return v.status.check == check; });
+  if (c == node->checks.end()) return web::JsonError(404, "no check " + check + " on " + name);
+  std::vector<dashboards::HistoryLine> history;
+  if (auto entries = db_->LoadHistory(name, check, kHistoryLines); entries) {
+    for (const alerts::HistoryEntry& h : *entries) {
+      history.push_back({h.time, h.event, std::string(probes::ToString(h.state)), h.text});
+    }
+  }
+  return Html(dashboards::RenderCheckPage(*node, *c, history, now));
+}
+
+// GET /alerts, on the io_context thread (where the engine and the downtimes live).
+web::Response Daemon::AlertsPage() const {
+  const auto now = std::chrono::system_clock::now();
+  const alerts::AlertEngine& engine = engine_->alert_engine();
+  std::vector<dashboards::ProblemView> problems;
+  for (const auto& [key, a] : engine.records()) {
+    if (!a.hard_problem) continue;
+    dashboards::ProblemView p;
+    p.node = key.first;
+    p.check = key.second;
+    p.state = std::string(probes::ToString(a.state));
+    p.output = a.output;
+    p.since = a.since;
+    p.acknowledged = a.ack.has_value();
+    if (a.ack) {
+      p.ack_author = a.ack->author;
+      p.ack_comment = a.ack->comment;
+    }
+    p.in_downtime = engine.InDowntime(key, now);
+    p.flapping = a.flap.flapping();
+    p.held = engine.HoldReason(key, now);
+    problems.push_back(std::move(p));
+  }
+  // Worst first, then the longest-standing.
+  std::stable_sort(problems.begin(), problems.end(), [](const auto& x, const auto& y) {
+    return std::forward_as_tuple(dashboards::StateRank(x.state), x.since) <
+           std::forward_as_tuple(dashboards::StateRank(y.state), y.since);
+  });
+  std::vector<dashboards::DowntimeView> downtimes;
+  for (const alerts::Downtime& d : downtimes_) {
+    downtimes.push_back(
+        {d.id,
+         SelectorToJson(d.match).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+         d.start, d.end, d.author, d.comment, d.every.has_value(), alerts::ActiveAt(d, now)});
+  }
+  return Html(dashboards::RenderAlertsPage(problems, downtimes, now));
+}
+
+}  // namespace gs::collector

@@ -1,0 +1,60 @@
+// `groundstation graph`: the real binary drawing a file the real rrdtool wrote.
+#include <gtest/gtest.h>
+
+#include <ctime>
+#include <filesystem>
+#include <string>
+
+#include "tests/support/peers.h"
+
+namespace gs::test {
+namespace {
+
+class GraphCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::filesystem::path file = dir.path() / "rrd/web01/http/time_total.rrd";
+    std::filesystem::create_directories(file.parent_path());
+    const long now = static_cast<long>(std::time(nullptr));
+    ASSERT_EQ(RunCommand({"/usr/bin/rrdtool", "create", file.string(), "--start",
+                          std::to_string(now - 600), "--step", "60", "DS:value:GAUGE:120:U:U",
+                          "RRA:AVERAGE:0.5:1:1440"})
+                  .exit_code,
+              0);
+    ASSERT_EQ(RunCommand({"/usr/bin/rrdtool", "update", file.string(),
+                          std::to_string(now - 120) + ":0.2", std::to_string(now - 60) + ":0.3"})
+                  .exit_code,
+              0);
+  }
+
+  CommandResult Graph(std::vector<std::string> args) {
+    args.insert(args.begin(), {GS_BINARY, "graph"});
+    args.insert(args.end(), {"--data-dir", dir.path().string()});
+    return RunCommand(args);
+  }
+
+  TempDir dir;
+};
+
+TEST_F(GraphCliTest, WritesAPngOrAnSvgOfAMetric) {
+  const std::string png = (dir.path() / "out.png").string();
+  const CommandResult r = Graph(
+      {"web01", "http", "time_total", "--period", "hour", "--trend", "--warn", "0.5", "-o", png});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(png).rfind("\x89PNG", 0), 0u);
+  const CommandResult svg = Graph({"web01", "http", "time_total", "--svg"});  // to stdout
+  ASSERT_EQ(svg.exit_code, 0) << svg.err;
+  EXPECT_NE(svg.out.find("<svg"), std::string::npos);
+}
+
+TEST_F(GraphCliTest, NoDataIsExit1AndBadOptionsExit2) {
+  const CommandResult missing = Graph({"web01", "http", "nosuch", "-o", "/dev/null"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no data for web01/http/nosuch"), std::string::npos) << missing.err;
+  EXPECT_EQ(Graph({"web01", "http"}).exit_code, 2);
+  EXPECT_EQ(Graph({"web01", "http", "time_total", "--period", "decade"}).exit_code, 2);
+  EXPECT_EQ(Graph({"web01", "http", "time_total", "--bogus"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace gs::test
