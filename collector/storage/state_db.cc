@@ -238,6 +238,17 @@ Result<void> StateDb::StepDone(sqlite3_stmt* s, const std::string& what) {
   return {};
 }
 
+Result<bool> StateDb::DeleteByKey(const char* sql, const std::string& key,
+                                  const std::string& what) {
+  std::lock_guard lock(mu_);
+  auto s = Prepare(sql);
+  if (!s) return tl::unexpected(s.error());
+  ResetOnExit reset(*s);
+  Bind(*s, 1, key);
+  if (auto r = StepDone(*s, what); !r) return tl::unexpected(r.error());
+  return sqlite3_changes(db_) > 0;
+}
+
 Result<void> StateDb::SaveCheckState(const std::string& node, const std::string& check,
                                      const CheckStatus& status) {
   std::lock_guard lock(mu_);

@@ -127,6 +127,8 @@ class StateDb : public alerts::OutboxStore {
   Result<void> InTransaction(F&& body);
   // Steps a prepared write statement to completion.
   Result<void> StepDone(sqlite3_stmt* s, const std::string& what);
+  // Runs the one-parameter DELETE `sql` with `key`; true when a row went. Takes mu_.
+  Result<bool> DeleteByKey(const char* sql, const std::string& key, const std::string& what);
   Error SqlError(const std::string& what) const;
 
   // REQUIRES: mu_ held.

@@ -133,13 +133,7 @@ Result<void> StateDb::SaveDowntime(const alerts::Downtime& d) {
 }
 
 Result<bool> StateDb::RemoveDowntime(const std::string& id) {
-  std::lock_guard lock(mu_);
-  auto s = Prepare(kDeleteDowntime);
-  if (!s) return tl::unexpected(s.error());
-  ResetOnExit reset(*s);
-  Bind(*s, 1, id);
-  if (auto r = StepDone(*s, "removing downtime " + id); !r) return tl::unexpected(r.error());
-  return sqlite3_changes(db_) > 0;
+  return DeleteByKey(kDeleteDowntime, id, "removing downtime " + id);
 }
 
 Result<std::vector<alerts::Downtime>> StateDb::LoadDowntimes() {

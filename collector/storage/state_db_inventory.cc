@@ -98,15 +98,7 @@ Result<void> StateDb::SaveRegistration(const StoredRegistration& r) {
 }
 
 Result<bool> StateDb::RemoveRegistration(const std::string& name) {
-  std::lock_guard lock(mu_);
-  auto s = Prepare(kRemove);
-  if (!s) return tl::unexpected(s.error());
-  ResetOnExit reset(*s);
-  Bind(*s, 1, name);
-  if (auto r = StepDone(*s, "removing registered node " + name); !r) {
-    return tl::unexpected(r.error());
-  }
-  return sqlite3_changes(db_) > 0;
+  return DeleteByKey(kRemove, name, "removing registered node " + name);
 }
 
 Result<std::vector<std::string>> StateDb::ExpireRegistrations(

@@ -24,11 +24,11 @@ import http.server
 import json
 import os
 import re
-import signal
 import sys
 import threading
-import time
 import urllib.parse
+
+import peer_server
 
 ACCESS_KEY_ID = "AKIAGSTESTEXAMPLE"
 SECRET_ACCESS_KEY = "gs/test+secret/EXAMPLEKEY"
@@ -142,16 +142,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def watch_parent(parent):
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
-signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-try:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-except OSError:
-    sys.exit(3)
-threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
-server.serve_forever()
+peer_server.serve(Handler, port)

@@ -18,10 +18,10 @@ import http.server
 import itertools
 import os
 import secrets
-import signal
 import sys
 import threading
-import time
+
+import peer_server
 
 port, out_dir = int(sys.argv[1]), sys.argv[2]
 role = sys.argv[3] if len(sys.argv) > 3 else "gs-role"
@@ -80,16 +80,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def watch_parent(parent):
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
-signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-try:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-except OSError:
-    sys.exit(3)
-threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
-server.serve_forever()
+peer_server.serve(Handler, port)

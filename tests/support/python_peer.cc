@@ -9,7 +9,8 @@ PythonPeer StartPythonPeer(const std::string& script, const std::vector<std::str
   PythonPeer peer;
   for (int attempt = 0; attempt < 5; ++attempt) {
     peer.port = FreePort();
-    std::vector<std::string> argv = {"/usr/bin/python3",
+    // -B: the peers import tests/support/peer_server.py; no __pycache__ in the source tree.
+    std::vector<std::string> argv = {"/usr/bin/python3", "-B",
                                      std::string(GS_SOURCE_DIR) + "/tests/support/" + script,
                                      std::to_string(peer.port)};
     argv.insert(argv.end(), args.begin(), args.end());
