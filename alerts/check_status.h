@@ -31,6 +31,9 @@ struct CheckStatus {
   // When the last passive result (heartbeat or submitted plugin result) arrived; epoch when
   // none did. Freshness of passive checks is measured from it, across restarts.
   std::chrono::system_clock::time_point last_passive{};
+  // The latest result's perfdata as Nagios text ("time=0.004s;0.5;2;0 size=612B"), kept with
+  // the status as Nagios keeps performance_data; Apply() leaves it alone.
+  std::string perfdata;
   friend bool operator==(const CheckStatus&, const CheckStatus&) = default;
 };
 

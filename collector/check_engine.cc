@@ -3,7 +3,40 @@
 namespace gs::collector {
 
 void CheckEngine::Restore(std::map<JobKey, alerts::CheckStatus> statuses) {
-  for (auto& [key, status] : statuses) entries_[key].status = std::move(status);
+  for (auto& [key, status] : statuses) {
+    Entry& entry = entries_[key];
+    entry.perfdata = probes::ParsePerfdata(status.perfdata).items;
+    entry.status = std::move(status);
+  }
+}
+
+namespace {
+
+void Remember(CheckEngine::Entry& entry, const probes::CheckResult& result) {
+  CheckEngine::Recent r;
+  r.started = result.started == std::chrono::system_clock::time_point{}
+                  ? std::chrono::system_clock::now()
+                  : result.started;
+  r.duration = std::chrono::duration_cast<std::chrono::microseconds>(result.duration);
+  r.state = result.state;
+  r.text = result.text.substr(0, CheckEngine::kRecentText);
+  if (entry.recent.size() < CheckEngine::kRecentResults) {
+    entry.recent.push_back(std::move(r));
+  } else {
+    entry.recent[entry.recent_next] = std::move(r);
+  }
+  entry.recent_next = (entry.recent_next + 1) % CheckEngine::kRecentResults;
+}
+
+}  // namespace
+
+std::vector<CheckEngine::Recent> CheckEngine::Entry::RecentNewestFirst() const {
+  std::vector<Recent> out;
+  out.reserve(recent.size());
+  for (std::size_t i = 1; i <= recent.size(); ++i) {
+    out.push_back(recent[(recent_next + kRecentResults - i) % kRecentResults]);
+  }
+  return out;
 }
 
 bool CheckEngine::OnResult(const JobSpec& job, const probes::CheckResult& result) {
@@ -13,6 +46,7 @@ bool CheckEngine::OnResult(const JobSpec& job, const probes::CheckResult& result
   entry.kind = check.kind;
   entry.max_attempts = check.max_attempts;
   entry.perfdata = result.perfdata;
+  Remember(entry, result);
   const auto now = std::chrono::system_clock::now();
   // The output is the first line plus any long text (Nagios long output), so notifications
   // carry e.g. a log rule's matching lines.
@@ -28,6 +62,7 @@ bool CheckEngine::OnResult(const JobSpec& job, const probes::CheckResult& result
   const auto mono = std::chrono::steady_clock::now();
   if (sinks_.save_state && (changed || mono - entry.saved >= kRefreshSave)) {
     entry.saved = mono;
+    entry.status.perfdata = probes::FormatPerfdata(entry.perfdata);
     sinks_.save_state(key, entry.status);
   }
   if (sinks_.record) sinks_.record(job, result);
@@ -104,7 +139,10 @@ void CheckEngine::Emit() {
 
 void CheckEngine::SaveAll() {
   if (!sinks_.save_state) return;
-  for (const auto& [key, entry] : entries_) sinks_.save_state(key, entry.status);
+  for (auto& [key, entry] : entries_) {
+    entry.status.perfdata = probes::FormatPerfdata(entry.perfdata);
+    sinks_.save_state(key, entry.status);
+  }
 }
 
 void CheckEngine::OnRemoved(const JobKey& key, const std::string& reason) {

@@ -21,12 +21,27 @@ namespace gs::collector {
 
 class CheckEngine {
  public:
+  // One run, as the check page lists it: kept in memory for the last kRecentResults runs of
+  // each check (about 1 KB per check), not across restarts.
+  struct Recent {
+    std::chrono::system_clock::time_point started;
+    std::chrono::microseconds duration{0};
+    probes::State state = probes::State::kUnknown;
+    std::string text;  // the first line of output, at most kRecentText bytes
+  };
+  static constexpr std::size_t kRecentResults = 10;
+  static constexpr std::size_t kRecentText = 256;
+
   struct Entry {
     alerts::CheckStatus status;
     std::vector<probes::Perfdata> perfdata;
     std::string kind;
     int max_attempts = 1;
     std::chrono::steady_clock::time_point saved{};  // last hand-over to save_state
+    std::vector<Recent> recent;                     // a ring of up to kRecentResults
+    std::size_t recent_next = 0;                    // where the next run goes
+    // The recent runs, newest first.
+    [[nodiscard]] std::vector<Recent> RecentNewestFirst() const;
   };
 
   // A status whose state, type and attempt are unchanged is saved again only this often:

@@ -35,6 +35,7 @@
 #include "collector/syslog/log_rules.h"
 #include "collector/syslog/syslog_server.h"
 #include "collector/web/api_handlers.h"
+#include "collector/web/graph_handler.h"
 #include "collector/web/http_server.h"
 #include "collector/worker.h"
 #include "dashboards/graph_renderer.h"
@@ -66,6 +67,9 @@ class Daemon {
   [[nodiscard]] std::optional<dashboards::NodeView> NodeViewOf(const std::string& name) const;
   web::Response NodePage(const web::Request& request);
   [[nodiscard]] web::Response AlertsPage() const;
+  // /dashboards (on the io_context) and /dashboards/<name>[/<index>.png|svg] (on the pool).
+  [[nodiscard]] web::Response DashboardList() const;
+  web::Response DashboardRequest(const web::GraphApi& graphs, const web::Request& request);
   // Forecast rules (daemon_forecast.cc).
   static std::string ForecastCheckName(const std::string& forecast);
   void StartForecasts();

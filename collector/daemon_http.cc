@@ -66,6 +66,10 @@ void Daemon::StartHttp() {
   http_->Route("GET", "/alerts", [this](const web::Request&) { return AlertsPage(); });
   http_->RouteBlockingPrefix("GET", "/nodes/",
                              [this](const web::Request& r) { return NodePage(r); });
+  http_->Route("GET", "/dashboards", [this](const web::Request&) { return DashboardList(); });
+  http_->RouteBlockingPrefix("GET", "/dashboards/", [this, graphs](const web::Request& r) {
+    return DashboardRequest(graphs, r);
+  });
   if (auto ok = http_->Start(); !ok) {
     std::fprintf(stderr, "groundstation: %s\n", ok.error().message.c_str());
     http_.reset();

@@ -1,12 +1,17 @@
-// The Daemon's HTML pages besides "/": /nodes/<node> and /nodes/<node>/<check>. They run on the
-// HTTP server's pool (the check page reads its history from state.db); what the engine and
-// the inventory know is copied on the io_context thread, where they live.
+// The Daemon's HTML pages besides "/": /nodes/<node>, /nodes/<node>/<check>, /alerts and the
+// dashboards. The node and dashboard pages run on the HTTP server's pool (the check page reads
+// its history from state.db, dashboard graphs list the RRD tree and wait for the renderer);
+// what the engine, the inventory and the config hold is copied on the io_context thread,
+// where they live.
 #include <algorithm>
+#include <charconv>
 #include <future>
+#include <system_error>
 #include <tuple>
 
 #include "collector/daemon.h"
 #include "collector/storage/alert_codec.h"
+#include "collector/web/dashboard_handler.h"
 #include "collector/web/passive_handlers.h"
 #include "dashboards/alerts_page.h"
 #include "dashboards/node_page.h"
@@ -25,12 +30,36 @@ dashboards::CheckView CheckViewOf(const CheckEngine& engine, const JobKey& key,
   for (const probes::Perfdata& p : entry.perfdata) {
     v.metrics.push_back({p.label, p.value, p.uom, p.warn, p.crit});
   }
+  for (const CheckEngine::Recent& r : entry.RecentNewestFirst()) {
+    v.recent.push_back({r.started, std::string(probes::ToString(r.state)), r.text,
+                        std::chrono::duration<double>(r.duration).count()});
+  }
   return v;
 }
 
 web::Response Html(std::string body) {
   return web::Response{200, "text/html; charset=utf-8", std::move(body), {}};
 }
+
+// What f() returns, run on the io_context thread; nullopt when it does not answer in time
+// (stopping).
+template <typename F>
+auto OnIo(boost::asio::io_context& io, F f) -> std::optional<decltype(f())> {
+  using T = decltype(f());
+  auto promise = std::make_shared<std::promise<T>>();
+  auto future = promise->get_future();
+  boost::asio::post(io, [f = std::move(f), promise] { promise->set_value(f()); });
+  if (future.wait_for(kSnapshotWait) != std::future_status::ready) return std::nullopt;
+  return future.get();
+}
+
+web::Response Busy() { return web::JsonError(503, "the daemon is busy or stopping, retry"); }
+
+// A dashboard and, for one of its graphs, the inventory nodes its selector picks.
+struct DashboardSnapshot {
+  std::optional<dashboards::Dashboard> dashboard;
+  std::optional<std::vector<std::string>> nodes;  // nullopt: no selector (every node)
+};
 
 }  // namespace
 
@@ -63,13 +92,9 @@ web::Response Daemon::NodePage(const web::Request& request) {
   if (name.empty() || check.find('/') != std::string::npos) {
     return web::JsonError(404, "pages are at /nodes/<node> and /nodes/<node>/<check>");
   }
-  auto promise = std::make_shared<std::promise<std::optional<dashboards::NodeView>>>();
-  auto future = promise->get_future();
-  boost::asio::post(io_, [this, name, promise] { promise->set_value(NodeViewOf(name)); });
-  if (future.wait_for(kSnapshotWait) != std::future_status::ready) {
-    return web::JsonError(503, "the daemon is busy or stopping, retry");
-  }
-  const std::optional<dashboards::NodeView> node = future.get();
+  const auto snapshot = OnIo(io_, [this, name] { return NodeViewOf(name); });
+  if (!snapshot) return Busy();
+  const std::optional<dashboards::NodeView>& node = *snapshot;
   if (!node) return web::JsonError(404, "no node " + name);
   const auto now = std::chrono::system_clock::now();
   if (check.empty()) return Html(dashboards::RenderNodePage(*node, now));
@@ -122,6 +147,67 @@ web::Response Daemon::AlertsPage() const {
          d.start, d.end, d.author, d.comment, d.every.has_value(), alerts::ActiveAt(d, now)});
   }
   return Html(dashboards::RenderAlertsPage(problems, downtimes, now));
+}
+
+web::Response Daemon::DashboardList() const {
+  return Html(
+      dashboards::RenderDashboardList(config_->dashboards.list, std::chrono::system_clock::now()));
+}
+
+// /dashboards/<name>?period= (the page) and /dashboards/<name>/<index>.png|svg (a graph).
+web::Response Daemon::DashboardRequest(const web::GraphApi& graphs, const web::Request& request) {
+  const std::string rest = request.path.substr(std::string_view("/dashboards/").size());
+  const std::size_t slash = rest.find('/');
+  const std::string name = rest.substr(0, slash);
+  const std::string file = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  std::optional<std::size_t> index;
+  std::string ext;
+  if (slash != std::string::npos) {
+    const std::size_t dot = file.find('.');
+    std::size_t i = 0;
+    const char* digits_end = file.data() + (dot == std::string::npos ? 0 : dot);
+    const auto [end, ec] = std::from_chars(file.data(), digits_end, i);
+    if (dot == std::string::npos || dot == 0 || ec != std::errc() || end != digits_end) {
+      return web::JsonError(404, "dashboard graphs are at /dashboards/<name>/<index>.png or .svg");
+    }
+    index = i;
+    ext = file.substr(dot + 1);
+  }
+  const auto snapshot = OnIo(io_, [this, name, index] {
+    DashboardSnapshot s;
+    const auto& list = config_->dashboards.list;
+    const auto it = std::find_if(list.begin(), list.end(),
+                                 [&](const dashboards::Dashboard& d) { return d.name == name; });
+    if (it == list.end()) return s;
+    s.dashboard = *it;
+    if (index && *index < it->graphs.size() && it->graphs[*index].select) {
+      const probes::Selector& select = *it->graphs[*index].select;
+      s.nodes.emplace();
+      for (const auto& [node_name, entry] : inventory_.nodes()) {
+        if (select.Matches(entry.node->tags)) s.nodes->push_back(node_name);
+      }
+    }
+    return s;
+  });
+  if (!snapshot) return Busy();
+  if (!snapshot->dashboard) return web::JsonError(404, "no dashboard " + name);
+  const dashboards::Dashboard& dashboard = *snapshot->dashboard;
+  if (!index) {
+    std::string period;
+    if (const auto p = request.query_params.find("period"); p != request.query_params.end()) {
+      if (!dashboards::PeriodSeconds(p->second)) {
+        return web::JsonError(400, "period must be hour, day, week, month or year");
+      }
+      period = p->second;
+    }
+    return Html(
+        dashboards::RenderDashboardPage(dashboard, period, std::chrono::system_clock::now()));
+  }
+  if (*index >= dashboard.graphs.size()) {
+    return web::JsonError(
+        404, "dashboard " + name + " has " + std::to_string(dashboard.graphs.size()) + " graphs");
+  }
+  return web::DashboardImage(graphs, dashboard.graphs[*index], snapshot->nodes, request, ext);
 }
 
 }  // namespace gs::collector

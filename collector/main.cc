@@ -13,6 +13,7 @@
 #include "collector/graph_cli.h"
 #include "collector/inventory_cli.h"
 #include "collector/logs_cli.h"
+#include "collector/render_cli.h"
 #include "probes/check_cli.h"
 
 namespace po = boost::program_options;
@@ -31,6 +32,7 @@ constexpr const char* kUsage = R"(usage:
   groundstation alerts ...                 problems, ack, downtime, history (see: alerts --help)
   groundstation inventory [--explain NODE] the nodes, their sources, and why checks apply
   groundstation graph NODE CHECK METRIC    draw a metric's RRD file (see: graph --help)
+  groundstation render --out DIR [-c FILE] write the web UI as a static site (HTML + PNG)
   groundstation --version
 )";
 
@@ -91,9 +93,9 @@ int ConfigCommand(const std::vector<std::string>& args) {
     PrintErrors(config.error());
     return 2;
   }
-  std::printf("%s: OK (%zu nodes, %zu checks, %zu notifiers, %zu routes)\n", config->source.c_str(),
-              config->nodes.size(), config->checks.size(), config->notifiers.size(),
-              config->routes.size());
+  std::printf("%s: OK (%zu nodes, %zu checks, %zu notifiers, %zu routes, %zu dashboards)\n",
+              config->source.c_str(), config->nodes.size(), config->checks.size(),
+              config->notifiers.size(), config->routes.size(), config->dashboards.list.size());
   return 0;
 }
 
@@ -114,6 +116,7 @@ int main(int argc, char** argv) {
   if (command == "alerts") return gs::collector::AlertsCommand(rest);
   if (command == "inventory") return gs::collector::InventoryCommand(rest);
   if (command == "graph") return gs::collector::GraphCommand(rest);
+  if (command == "render") return gs::collector::RenderCommand(rest);
   if (command == "--version" || command == "version") {
     std::printf("groundstation %s\n", GS_VERSION);
     return 0;

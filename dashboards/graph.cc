@@ -100,7 +100,9 @@ std::vector<std::string> GraphArgs(const GraphSpec& spec) {
 }
 
 Result<std::string> RenderGraph(const GraphSpec& spec) {
-  if (spec.series.empty()) return Fail("a graph needs at least one series");
+  if (spec.series.empty() && spec.thresholds.empty()) {
+    return Fail("a graph needs at least one series or line");
+  }
   std::vector<std::string> args = GraphArgs(spec);
   args.insert(args.begin(), {"graphv", "-"});  // "-": the image comes back in the info list
   std::vector<char*> argv;

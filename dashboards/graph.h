@@ -62,8 +62,9 @@ struct GraphSpec {
 // text are escaped as rrd_graph requires.
 std::vector<std::string> GraphArgs(const GraphSpec& spec);
 
-// Renders `spec` in memory. Fails with librrd's message (a missing file, an unreadable RRD, a
-// bad time range). REQUIRES: no other thread calls librrd's graph code at the same time.
+// Renders `spec` in memory; it needs a series or a threshold line. Fails with librrd's
+// message (a missing file, an unreadable RRD, a bad time range). REQUIRES: no other thread calls
+// librrd's graph code at the same time.
 Result<std::string> RenderGraph(const GraphSpec& spec);
 
 }  // namespace gs::dashboards

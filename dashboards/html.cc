@@ -155,26 +155,32 @@ std::string StateBadge(std::string_view state) {
 }
 
 void AppendPageHead(std::string& out, std::string_view title, Clock::time_point now,
-                    int refresh_seconds) {
+                    int refresh_seconds, const Links& links) {
   const std::string escaped = HtmlEscape(title);
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  if (refresh_seconds > 0) {
+  if (refresh_seconds > 0 && links.live()) {
     out += "<meta http-equiv=\"refresh\" content=\"" + std::to_string(refresh_seconds) + "\">\n";
   }
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += "<title>" + escaped + "</title>\n<style>";
   out += kStyle;
-  out +=
-      "</style>\n</head>\n<body>\n<header><h1>" + escaped +
-      "</h1><nav><a href=\"/\">Overview</a><a href=\"/alerts\">Alerts</a><a href=\"/logs\">Logs</a>"
-      "</nav><span class=\"now\">as of " +
-      UtcTimestamp(now) + "</span></header>\n<main>\n";
+  out += "</style>\n</head>\n<body>\n<header><h1>" + escaped + "</h1><nav><a href=\"" +
+         HtmlEscape(links.Home()) + "\">Overview</a><a href=\"" + HtmlEscape(links.Dashboards()) +
+         "\">Dashboards</a>";
+  if (links.live()) out += "<a href=\"/alerts\">Alerts</a><a href=\"/logs\">Logs</a>";
+  out += "</nav><span class=\"now\">as of " + UtcTimestamp(now) + "</span></header>\n<main>\n";
 }
 
-void AppendPageTail(std::string& out) {
-  out +=
-      "</main>\n<footer>groundstation &middot; <a href=\"/api/v1/status\">/api/v1/status</a>"
-      " (JSON) &middot; <a href=\"/metrics\">/metrics</a></footer>\n</body>\n</html>\n";
+void AppendPageTail(std::string& out, const Links& links) {
+  if (links.live()) {
+    out +=
+        "</main>\n<footer>groundstation &middot; <a href=\"/api/v1/status\">/api/v1/status</a>"
+        " (JSON) &middot; <a href=\"/metrics\">/metrics</a></footer>\n</body>\n</html>\n";
+  } else {
+    out +=
+        "</main>\n<footer>groundstation &middot; a static snapshot written by groundstation "
+        "render</footer>\n</body>\n</html>\n";
+  }
 }
 
 }  // namespace gs::dashboards

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "dashboards/links.h"
+
 namespace gs::dashboards {
 
 // Escapes & < > " ' so any text is safe in HTML content and quoted attribute values.
@@ -43,10 +45,12 @@ std::string_view StateClass(std::size_t rank);
 std::string StateBadge(std::string_view state);
 
 // The page up to and including <main>: doctype, title, style, a header with `title`, the
-// navigation and the time of rendering; refreshes itself every `refresh_seconds` (0: never).
+// navigation and the time of rendering; a live page refreshes itself every `refresh_seconds`
+// (0: never), a static one never does.
 void AppendPageHead(std::string& out, std::string_view title,
-                    std::chrono::system_clock::time_point now, int refresh_seconds);
-// </main>, a footer with the API links, </html>.
-void AppendPageTail(std::string& out);
+                    std::chrono::system_clock::time_point now, int refresh_seconds,
+                    const Links& links = Links::Server());
+// </main>, a footer (the API links when live), </html>.
+void AppendPageTail(std::string& out, const Links& links = Links::Server());
 
 }  // namespace gs::dashboards

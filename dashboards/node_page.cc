@@ -16,10 +16,6 @@ std::string Number(double v) {
   return std::string(buf, res.ptr);
 }
 
-std::string CheckUrl(std::string_view node, std::string_view check) {
-  return "/nodes/" + UrlSegment(node) + "/" + UrlSegment(check);
-}
-
 void AppendTags(std::string& out, const NodeView& node) {
   out += "<table class=\"facts\"><tbody>\n";
   out += "<tr><th>Address</th><td>" +
@@ -38,11 +34,11 @@ void AppendTags(std::string& out, const NodeView& node) {
 }
 
 void AppendCheckRow(std::string& out, const NodeView& node, const CheckView& c,
-                    Clock::time_point now) {
+                    Clock::time_point now, const Links& links) {
   const StatusRow& s = c.status;
   out += "<tr class=\"" + std::string(StateClass(StateRank(s.state))) + "\"><td><a href=\"" +
-         CheckUrl(node.name, s.check) + "\">" + HtmlEscape(s.check) + "</a></td><td>" +
-         HtmlEscape(c.kind) + "</td><td>" + StateBadge(s.state);
+         HtmlEscape(links.Check(node.name, s.check)) + "\">" + HtmlEscape(s.check) +
+         "</a></td><td>" + HtmlEscape(c.kind) + "</td><td>" + StateBadge(s.state);
   if (s.state_type == "SOFT") {
     out += " <span class=\"soft\">SOFT " + std::to_string(s.attempt) + "/" +
            std::to_string(s.max_attempts) + "</span>";
@@ -52,10 +48,11 @@ void AppendCheckRow(std::string& out, const NodeView& node, const CheckView& c,
 }
 
 void AppendGraph(std::string& out, std::string_view node, std::string_view check,
-                 const MetricView& m, std::string_view period, int width, int height) {
+                 const MetricView& m, std::string_view period, int width, int height,
+                 const Links& links) {
   const std::string caption = std::string(check) + " " + m.label + " (" + std::string(period) + ")";
   out += "<figure><img loading=\"lazy\" src=\"" +
-         HtmlEscape(GraphUrl(node, check, m, period, width, height)) + "\" alt=\"" +
+         HtmlEscape(GraphUrl(node, check, m, period, width, height, links)) + "\" alt=\"" +
          HtmlEscape(caption) + "\"><figcaption>" + HtmlEscape(caption) + "</figcaption></figure>\n";
 }
 
@@ -72,6 +69,22 @@ void AppendHistory(std::string& out, const std::vector<HistoryLine>& history,
   out += "</tbody></table>\n";
 }
 
+void AppendRecent(std::string& out, const std::vector<RecentResult>& recent,
+                  Clock::time_point now) {
+  out +=
+      "<h2>Recent results</h2>\n<table><thead><tr><th>Time</th><th>State</th><th>Took</th>"
+      "<th>Output</th></tr></thead><tbody>\n";
+  for (const RecentResult& r : recent) {
+    out += "<tr>" + TimeCell(r.time, now) + "<td>" + StateBadge(r.state) + "</td><td>" +
+           Number(std::round(r.seconds * 1000) / 1000) + " s</td><td class=\"output\">" +
+           HtmlEscape(r.output) + "</td></tr>\n";
+  }
+  if (recent.empty()) {
+    out += "<tr><td colspan=\"4\">No results since the collector started.</td></tr>\n";
+  }
+  out += "</tbody></table>\n";
+}
+
 }  // namespace
 
 std::optional<double> ThresholdLine(std::string_view range) {
@@ -85,47 +98,44 @@ std::optional<double> ThresholdLine(std::string_view range) {
 }
 
 std::string GraphUrl(std::string_view node, std::string_view check, const MetricView& metric,
-                     std::string_view period, int width, int height) {
-  std::string url = "/graph/" + UrlSegment(node) + "/" + UrlSegment(check) + "/" +
-                    UrlSegment(metric.label) + ".png?period=" + std::string(period) +
-                    "&width=" + std::to_string(width) + "&height=" + std::to_string(height);
-  if (auto w = ThresholdLine(metric.warn); w && std::isfinite(*w)) url += "&warn=" + Number(*w);
-  if (auto c = ThresholdLine(metric.crit); c && std::isfinite(*c)) url += "&crit=" + Number(*c);
-  return url;
+                     std::string_view period, int width, int height, const Links& links) {
+  return links.Graph(node, check, metric.label, ThresholdLine(metric.warn),
+                     ThresholdLine(metric.crit), period, width, height);
 }
 
-std::string RenderNodePage(const NodeView& node, Clock::time_point now) {
+std::string RenderNodePage(const NodeView& node, Clock::time_point now, const Links& links) {
   std::string out;
-  AppendPageHead(out, node.name, now, 60);
+  AppendPageHead(out, node.name, now, 60, links);
   AppendTags(out, node);
   out +=
       "<h2>Checks</h2>\n<table><thead><tr><th>Check</th><th>Kind</th><th>State</th>"
       "<th>Output</th><th>Last change</th><th>Last check</th></tr></thead><tbody>\n";
-  for (const CheckView& c : node.checks) AppendCheckRow(out, node, c, now);
+  for (const CheckView& c : node.checks) AppendCheckRow(out, node, c, now, links);
   if (node.checks.empty()) out += "<tr><td colspan=\"6\">No checks on this node.</td></tr>\n";
   out += "</tbody></table>\n";
   for (const CheckView& c : node.checks) {
     if (c.metrics.empty()) continue;
-    out += "<h2><a href=\"" + CheckUrl(node.name, c.status.check) + "\">" +
+    out += "<h2><a href=\"" + HtmlEscape(links.Check(node.name, c.status.check)) + "\">" +
            HtmlEscape(c.status.check) + "</a></h2>\n<div class=\"graphs\">\n";
     for (const MetricView& m : c.metrics)
-      AppendGraph(out, node.name, c.status.check, m, "day", 480, 120);
+      AppendGraph(out, node.name, c.status.check, m, "day", 480, 120, links);
     out += "</div>\n";
   }
-  AppendPageTail(out);
+  AppendPageTail(out, links);
   return out;
 }
 
 std::string RenderCheckPage(const NodeView& node, const CheckView& check,
-                            const std::vector<HistoryLine>& history, Clock::time_point now) {
+                            const std::vector<HistoryLine>& history, Clock::time_point now,
+                            const Links& links, const std::vector<std::string>& periods) {
   std::string out;
   const StatusRow& s = check.status;
-  AppendPageHead(out, node.name + " / " + s.check, now, 60);
-  out += "<p><a href=\"/nodes/" + UrlSegment(node.name) + "\">&larr; " + HtmlEscape(node.name) +
-         "</a></p>\n<table><tbody>\n<tr><th>State</th><td>" + StateBadge(s.state) + " " +
-         HtmlEscape(s.state_type) + " " + std::to_string(s.attempt) + "/" +
-         std::to_string(s.max_attempts) + "</td></tr>\n<tr><th>Output</th><td class=\"output\">" +
-         HtmlEscape(s.output) +
+  AppendPageHead(out, node.name + " / " + s.check, now, 60, links);
+  out += "<p><a href=\"" + HtmlEscape(links.Node(node.name)) + "\">&larr; " +
+         HtmlEscape(node.name) + "</a></p>\n<table><tbody>\n<tr><th>State</th><td>" +
+         StateBadge(s.state) + " " + HtmlEscape(s.state_type) + " " + std::to_string(s.attempt) +
+         "/" + std::to_string(s.max_attempts) +
+         "</td></tr>\n<tr><th>Output</th><td class=\"output\">" + HtmlEscape(s.output) +
          (check.long_text.empty() ? "" : "\n" + HtmlEscape(check.long_text)) +
          "</td></tr>\n<tr><th>Last check</th>" + TimeCell(s.last_check, now) +
          "</tr>\n<tr><th>Last change</th>" + TimeCell(s.last_change, now) +
@@ -143,13 +153,14 @@ std::string RenderCheckPage(const NodeView& node, const CheckView& check,
   }
   for (const MetricView& m : check.metrics) {
     out += "<h2>" + HtmlEscape(m.label) + "</h2>\n<div class=\"graphs\">\n";
-    for (const char* period : {"day", "week", "month", "year"}) {
-      AppendGraph(out, node.name, s.check, m, period, 560, 140);
+    for (const std::string& period : periods) {
+      AppendGraph(out, node.name, s.check, m, period, 560, 140, links);
     }
     out += "</div>\n";
   }
+  if (!check.recent.empty() || links.live()) AppendRecent(out, check.recent, now);
   AppendHistory(out, history, now);
-  AppendPageTail(out);
+  AppendPageTail(out, links);
   return out;
 }
 

@@ -23,11 +23,20 @@ struct MetricView {
   std::string crit;
 };
 
+// One result of the check's recent runs.
+struct RecentResult {
+  std::chrono::system_clock::time_point time;
+  std::string state;
+  std::string output;
+  double seconds = 0;  // how long the run took
+};
+
 struct CheckView {
   StatusRow status;
   std::string kind;
   std::string long_text;
   std::vector<MetricView> metrics;
+  std::vector<RecentResult> recent;  // newest first
 };
 
 struct NodeView {
@@ -51,16 +60,22 @@ struct HistoryLine {
 // "~:10" -> 10, "5:10" -> 10); nullopt for "" and for "@" ranges (alert inside).
 std::optional<double> ThresholdLine(std::string_view range);
 
-// /graph/<node>/<check>/<metric>.png?period=...&width=...&height=... with warn= and crit= from
-// the metric's ranges.
+// The image link of a metric's graph over `period`, with the lines of its warning and
+// critical ranges: /graph/<node>/<check>/<metric>.png?period=...&width=...&height=...&warn=
+// &crit= on the daemon, the image file in a static site.
 std::string GraphUrl(std::string_view node, std::string_view check, const MetricView& metric,
-                     std::string_view period, int width, int height);
+                     std::string_view period, int width, int height,
+                     const Links& links = Links::Server());
 
-std::string RenderNodePage(const NodeView& node, std::chrono::system_clock::time_point now);
+std::string RenderNodePage(const NodeView& node, std::chrono::system_clock::time_point now,
+                           const Links& links = Links::Server());
 
-// REQUIRES: `check` is one of node.checks.
-std::string RenderCheckPage(const NodeView& node, const CheckView& check,
-                            const std::vector<HistoryLine>& history,
-                            std::chrono::system_clock::time_point now);
+// The check page: a graph per metric and period of `periods` (day, week, month, year by
+// default). The recent results are listed when there are some, or on a live page (which then
+// says none arrived yet). REQUIRES: `check` is one of node.checks.
+std::string RenderCheckPage(
+    const NodeView& node, const CheckView& check, const std::vector<HistoryLine>& history,
+    std::chrono::system_clock::time_point now, const Links& links = Links::Server(),
+    const std::vector<std::string>& periods = {"day", "week", "month", "year"});
 
 }  // namespace gs::dashboards

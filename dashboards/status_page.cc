@@ -35,16 +35,16 @@ std::string Markers(const StatusRow& row) {
   return out;
 }
 
-std::string CheckLink(const StatusRow& row) {
-  return "/nodes/" + UrlSegment(row.node) + "/" + UrlSegment(row.check);
+std::string CheckLink(const StatusRow& row, const Links& links) {
+  return HtmlEscape(links.Check(row.node, row.check));
 }
 
-void AppendRow(std::string& out, const StatusRow& row, Clock::time_point now) {
+void AppendRow(std::string& out, const StatusRow& row, Clock::time_point now, const Links& links) {
   const std::string_view css = StateClass(StateRank(row.state));
   out += "<tr class=\"" + std::string(css) + "\">";
-  out +=
-      "<td><a href=\"/nodes/" + UrlSegment(row.node) + "\">" + HtmlEscape(row.node) + "</a></td>";
-  out += "<td><a href=\"" + CheckLink(row) + "\">" + HtmlEscape(row.check) + "</a></td>";
+  out += "<td><a href=\"" + HtmlEscape(links.Node(row.node)) + "\">" + HtmlEscape(row.node) +
+         "</a></td>";
+  out += "<td><a href=\"" + CheckLink(row, links) + "\">" + HtmlEscape(row.check) + "</a></td>";
   out += "<td><span class=\"badge " + std::string(css) + "\">" + HtmlEscape(row.state) + "</span>";
   if (row.state_type == "SOFT") {
     out += " <span class=\"soft\">SOFT " + std::to_string(row.attempt) + "/" +
@@ -55,14 +55,14 @@ void AppendRow(std::string& out, const StatusRow& row, Clock::time_point now) {
 }
 
 void AppendProblems(std::string& out, const std::vector<const StatusRow*>& rows,
-                    Clock::time_point now) {
+                    Clock::time_point now, const Links& links) {
   out +=
       "<h2>Problems</h2>\n<table>\n<thead><tr><th>Node</th><th>Check</th><th>State</th>"
       "<th>Output</th><th>Last change</th><th>Last check</th></tr></thead>\n<tbody>\n";
   std::size_t problems = 0;
   for (const StatusRow* row : rows) {
     if (row->state == "OK") continue;
-    AppendRow(out, *row, now);
+    AppendRow(out, *row, now, links);
     ++problems;
   }
   if (problems == 0) out += "<tr><td colspan=\"6\">No problems.</td></tr>\n";
@@ -70,20 +70,21 @@ void AppendProblems(std::string& out, const std::vector<const StatusRow*>& rows,
 }
 
 // One cell of the grid: the state (short), markers, the age of the last result.
-void AppendCell(std::string& out, const StatusRow& row, Clock::time_point now) {
+void AppendCell(std::string& out, const StatusRow& row, Clock::time_point now, const Links& links) {
   constexpr std::array<std::string_view, 4> kShort = {"CRIT", "UNKN", "WARN", "OK"};
   const std::size_t rank = StateRank(row.state);
   const std::string label =
       rank < kShort.size() ? std::string(kShort[rank]) : HtmlEscape(row.state);
   out += "<td class=\"cell " + std::string(StateClass(rank)) + "\" title=\"" +
-         HtmlEscape(row.output) + "\"><a href=\"" + CheckLink(row) + "\">" + label + "</a>";
+         HtmlEscape(row.output) + "\"><a href=\"" + CheckLink(row, links) + "\">" + label + "</a>";
   if (row.acknowledged) out += " <span class=\"mark\" title=\"acknowledged\">ack</span>";
   if (row.in_downtime) out += " <span class=\"mark\" title=\"in downtime\">dt</span>";
   if (row.flapping) out += " <span class=\"mark\" title=\"flapping\">flap</span>";
   out += "<br><span class=\"age\">" + RelativeTime(row.last_check, now) + "</span></td>";
 }
 
-void AppendGrid(std::string& out, const std::vector<StatusRow>& rows, Clock::time_point now) {
+void AppendGrid(std::string& out, const std::vector<StatusRow>& rows, Clock::time_point now,
+                const Links& links) {
   std::set<std::string> checks;
   std::map<std::string, std::map<std::string, const StatusRow*>> nodes;
   for (const StatusRow& row : rows) {
@@ -94,13 +95,14 @@ void AppendGrid(std::string& out, const std::vector<StatusRow>& rows, Clock::tim
   for (const std::string& check : checks) out += "<th>" + HtmlEscape(check) + "</th>";
   out += "</tr></thead>\n<tbody>\n";
   for (const auto& [node, cells] : nodes) {
-    out += "<tr><td><a href=\"/nodes/" + UrlSegment(node) + "\">" + HtmlEscape(node) + "</a></td>";
+    out += "<tr><td><a href=\"" + HtmlEscape(links.Node(node)) + "\">" + HtmlEscape(node) +
+           "</a></td>";
     for (const std::string& check : checks) {
       const auto it = cells.find(check);
       if (it == cells.end()) {
         out += "<td class=\"cell none\"></td>";
       } else {
-        AppendCell(out, *it->second, now);
+        AppendCell(out, *it->second, now, links);
       }
     }
     out += "</tr>\n";
@@ -112,7 +114,7 @@ void AppendGrid(std::string& out, const std::vector<StatusRow>& rows, Clock::tim
 }  // namespace
 
 std::string RenderStatusPage(const std::vector<StatusRow>& rows, Clock::time_point now,
-                             std::string_view title) {
+                             std::string_view title, const Links& links) {
   std::vector<const StatusRow*> sorted;
   sorted.reserve(rows.size());
   for (const StatusRow& row : rows) sorted.push_back(&row);
@@ -122,11 +124,11 @@ std::string RenderStatusPage(const std::vector<StatusRow>& rows, Clock::time_poi
   });
   std::string out;
   out.reserve(8192 + rows.size() * 512);
-  AppendPageHead(out, title, now, 30);
+  AppendPageHead(out, title, now, 30, links);
   AppendSummary(out, sorted);
-  AppendProblems(out, sorted, now);
-  AppendGrid(out, rows, now);
-  AppendPageTail(out);
+  AppendProblems(out, sorted, now, links);
+  AppendGrid(out, rows, now, links);
+  AppendPageTail(out, links);
   return out;
 }
 

@@ -33,9 +33,11 @@ struct StatusRow {
 // WARNING, other, within a state by node then check, with acknowledgement, downtime and
 // flapping markers; then the grid: one row per node, one column per check name, each cell the
 // state, its markers and the age of the last result, linking to the check page. Every value
-// from `rows` and `title` is escaped; node names link to /nodes/<percent-encoded name>. The
-// footer links /api/v1/status and /metrics.
+// from `rows` and `title` is escaped; node names link to their node page, cells to the check
+// page (`links`: the daemon's URLs or a static site's files). A live page's footer links
+// /api/v1/status and /metrics.
 std::string RenderStatusPage(const std::vector<StatusRow>& rows,
-                             std::chrono::system_clock::time_point now, std::string_view title);
+                             std::chrono::system_clock::time_point now, std::string_view title,
+                             const Links& links = Links::Server());
 
 }  // namespace gs::dashboards

@@ -18,6 +18,7 @@
 #include "alerts/router.h"
 #include "alerts/sms_notifier.h"
 #include "alerts/webhook_notifier.h"
+#include "dashboards/dashboard.h"
 #include "probes/disk_probe.h"
 #include "probes/http_probe.h"
 #include "probes/mysql_probe.h"
@@ -279,6 +280,16 @@ struct ForecastConfig {
   friend bool operator==(const ForecastConfig&, const ForecastConfig&) = default;
 };
 
+// dashboards: where the dashboard definitions come from: the ones shipped in the binary
+// (dashboards/*.yaml of the source tree) unless `shipped: false`, then every *.yaml and *.yml
+// file of `dir`, each replacing a shipped one of the same name. Read with the config (and
+// again on SIGHUP); a bad definition is a config error like any other.
+struct DashboardsSection {
+  std::string dir;  // "": none
+  bool shipped = true;
+  std::vector<dashboards::Dashboard> list;  // by name
+};
+
 struct Config {
   std::string source;  // file name, or "<embedded default>"
   std::string data_dir = "./var";
@@ -294,6 +305,7 @@ struct Config {
   WatchdogConfig watchdog;
   InventoryConfig inventory;
   std::vector<ForecastConfig> forecasts;
+  DashboardsSection dashboards;
 };
 
 }  // namespace gs::collector

@@ -224,10 +224,13 @@ void ParseSyslog(YamlWalker& w, const YAML::Node& n, SyslogSection& s) {
 }
 
 void ParseTop(YamlWalker& w, const YAML::Node& root, Config& config) {
-  if (!root.IsDefined() || root.IsNull()) return;  // an empty file is a valid, empty config
+  if (!root.IsDefined() || root.IsNull()) {  // an empty file is a valid, empty config
+    config_parse::ParseDashboards(w, YAML::Node(), config);
+    return;
+  }
   if (!w.ExpectMap(root, "",
                    {"data_dir", "user", "http", "rrd", "syslog", "nodes", "checks", "notifiers",
-                    "routes", "uplink", "watchdog", "inventory", "forecasts"}))
+                    "routes", "uplink", "watchdog", "inventory", "forecasts", "dashboards"}))
     return;
   config.data_dir = w.String(root, "data_dir", "").value_or(config.data_dir);
   if (config.data_dir.empty()) w.Error(root["data_dir"], "data_dir", "must not be empty");
@@ -256,18 +259,7 @@ void ParseTop(YamlWalker& w, const YAML::Node& root, Config& config) {
   ParseWatchdog(w, root["watchdog"], config);
   config_parse::ParseInventory(w, root["inventory"], config);
   config_parse::ParseForecasts(w, root["forecasts"], config);
-}
-
-// The YAML tree of `text`; a syntax error is the one error.
-tl::expected<YAML::Node, std::vector<ConfigError>> ParseYaml(std::string_view text,
-                                                             const std::string& source) {
-  try {
-    return YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return tl::unexpected(std::vector<ConfigError>{
-        ConfigError{source, e.mark.is_null() ? 0 : e.mark.line + 1,
-                    e.mark.is_null() ? 0 : e.mark.column + 1, "", "YAML syntax: " + e.msg}});
-  }
+  config_parse::ParseDashboards(w, root["dashboards"], config);
 }
 
 }  // namespace

@@ -29,6 +29,12 @@ using NodesResult = tl::expected<std::vector<NodeConfig>, std::vector<ConfigErro
 NodesResult LoadNodesFile(const std::filesystem::path& path);
 NodesResult LoadNodesText(std::string_view text, std::string source);
 
+// One dashboard definition (a file of dashboards.dir, or a shipped one) from YAML text;
+// `name` is the file's stem. Every problem is reported as in LoadConfigFile, named `source`.
+using DashboardResult = tl::expected<dashboards::Dashboard, std::vector<ConfigError>>;
+DashboardResult LoadDashboardText(std::string_view text, const std::string& source,
+                                  const std::string& name);
+
 // The embedded default config: the box monitors itself (its own HTTP endpoint and local
 // disks), data in ./var.
 std::string_view DefaultConfigText();

@@ -40,6 +40,15 @@ std::optional<std::string> Secret(YamlWalker& w, const YAML::Node& n, const std:
 // syslog rules, so parse those first.
 void ParseForecasts(YamlWalker& w, const YAML::Node& list, Config& config);
 
+// The dashboards: section, and the definitions it names: the shipped ones and those of
+// dashboards.dir, each file parsed (and its problems reported) on its own (parse_dashboards.cc).
+void ParseDashboards(YamlWalker& w, const YAML::Node& node, Config& config);
+// One definition file's text; its problems go to `errors` (nullopt when there are any).
+std::optional<dashboards::Dashboard> ParseDashboard(std::string_view text,
+                                                    const std::string& source,
+                                                    const std::string& name,
+                                                    std::vector<ConfigError>& errors);
+
 // The inventory: section (parse_inventory.cc).
 void ParseInventory(YamlWalker& w, const YAML::Node& node, Config& config);
 

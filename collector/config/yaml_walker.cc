@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 #include "collector/config/duration.h"
@@ -175,6 +176,17 @@ std::optional<std::map<std::string, std::string>> YamlWalker::StringMap(const YA
     if (auto v = Scalar(kv.second, KeyPath(path, k))) out[k] = *v;
   }
   return out;
+}
+
+tl::expected<YAML::Node, std::vector<ConfigError>> ParseYaml(std::string_view text,
+                                                             const std::string& source) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return tl::unexpected(std::vector<ConfigError>{
+        ConfigError{source, e.mark.is_null() ? 0 : e.mark.line + 1,
+                    e.mark.is_null() ? 0 : e.mark.column + 1, "", "YAML syntax: " + e.msg}});
+  }
 }
 
 }  // namespace gs::collector

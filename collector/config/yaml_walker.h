@@ -6,10 +6,12 @@
 
 #include <chrono>
 #include <initializer_list>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tl/expected.hpp>
 #include <vector>
 
 namespace gs::collector {
@@ -60,6 +62,12 @@ class YamlWalker {
   // The scalar text of `node` when it is a scalar, else nullopt (with an error).
   std::optional<std::string> Scalar(const YAML::Node& node, std::string_view key);
 
+  // Adds problems found by another walker (another file), in their order.
+  void AddErrors(std::vector<ConfigError> errors) {
+    errors_.insert(errors_.end(), std::make_move_iterator(errors.begin()),
+                   std::make_move_iterator(errors.end()));
+  }
+
   [[nodiscard]] const std::vector<ConfigError>& errors() const { return errors_; }
   std::vector<ConfigError> TakeErrors() { return std::move(errors_); }
   [[nodiscard]] const std::string& file() const { return file_; }
@@ -69,6 +77,10 @@ class YamlWalker {
   std::vector<ConfigError> errors_;
   YAML::Mark last_mark_;
 };
+
+// The YAML tree of `text`; a syntax error is the one error, named after `source`.
+tl::expected<YAML::Node, std::vector<ConfigError>> ParseYaml(std::string_view text,
+                                                             const std::string& source);
 
 // "checks[2].url", "nodes[0]"
 std::string KeyPath(std::string_view parent, std::string_view child);

@@ -2,23 +2,14 @@
 
 #include <cstdint>
 
+#include "probes/hash.h"
+
 namespace gs::collector {
 namespace {
 
 bool Allowed(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
          c == '_' || c == '-';
-}
-
-// FNV-1a, 64 bit: stable across runs and builds (unlike std::hash), which matters because the
-// result names files on disk.
-std::uint64_t Fnv1a(std::string_view s) {
-  std::uint64_t h = 14695981039346656037ULL;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return h;
 }
 
 std::string Hex16(std::uint64_t v) {
@@ -40,7 +31,21 @@ std::string SanitizeName(std::string_view name) {
   const std::size_t keep = too_long ? kMaxNameLength - 17 : name.size();
   out.reserve(kMaxNameLength);
   for (std::size_t i = 0; i < keep; ++i) out.push_back(Allowed(name[i]) ? name[i] : '_');
-  if (too_long) out += "-" + Hex16(Fnv1a(name));
+  if (too_long) out += "-" + Hex16(probes::Fnv1a64(name));
+  return out;
+}
+
+std::string SanitizePattern(std::string_view pattern) {
+  std::string out;
+  out.reserve(pattern.size());
+  bool in_bracket = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    const bool negation = c == '!' && (i == 0 || (in_bracket && pattern[i - 1] == '['));
+    if (c == '[') in_bracket = true;
+    if (c == ']') in_bracket = false;
+    out.push_back(Allowed(c) || c == '*' || c == '?' || c == '[' || c == ']' || negation ? c : '_');
+  }
   return out;
 }
 

@@ -17,4 +17,9 @@ inline constexpr std::size_t kMaxNameLength = 128;
 // distinct. Names differing only in replaced bytes may map to the same result.
 std::string SanitizeName(std::string_view name);
 
+// A glob pattern (fnmatch: * ? [...] [!...]) over names as SanitizeName stores them: each
+// other byte is mapped as SanitizeName maps it, so "log:*" matches the directory "log_ssh"
+// of the check "log:ssh". A leading "!" (a negated pattern of a list) is kept.
+std::string SanitizePattern(std::string_view pattern);
+
 }  // namespace gs::collector

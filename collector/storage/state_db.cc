@@ -82,11 +82,20 @@ CREATE TABLE discovered (
 PRAGMA user_version = 5;
 )sql";
 
+// Version 6: the latest perfdata of each check (as Nagios keeps performance_data in
+// status.dat), so pages after a restart and `groundstation render` show values and
+// thresholds.
+constexpr const char kSchemaV6[] = R"sql(
+ALTER TABLE check_state ADD COLUMN perfdata TEXT NOT NULL DEFAULT '';
+PRAGMA user_version = 6;
+)sql";
+
 constexpr const char kSaveState[] =
-    "INSERT OR REPLACE INTO check_state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "INSERT OR REPLACE INTO check_state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+    "?12)";
 constexpr const char kLoadStates[] =
     "SELECT node, check_name, state, state_type, attempt, output, last_check_ms, "
-    "last_change_ms, last_hard_change_ms, checked, last_passive_ms FROM check_state";
+    "last_change_ms, last_hard_change_ms, checked, last_passive_ms, perfdata FROM check_state";
 constexpr const char kRemoveState[] = "DELETE FROM check_state WHERE node = ?1 AND check_name = ?2";
 constexpr const char kAdd[] =
     "INSERT INTO outbox (id, notifier, firing, node, check_name, state, previous_state, output, "
@@ -124,6 +133,7 @@ CheckStatus StatusFromRow(sqlite3_stmt* s) {
   c.last_hard_change = FromMs(Int64(s, 8));
   c.checked = Int(s, 9) != 0;
   c.last_passive = FromMs(Int64(s, 10));
+  c.perfdata = Text(s, 11);
   return c;
 }
 
@@ -195,8 +205,8 @@ Result<void> StateDb::Migrate() {
                 std::to_string(kSchemaVersion) + ")");
   }
   // Each step upgrades one version in its own transaction; a new database runs them all.
-  constexpr std::array<const char*, 5> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,
-                                                 kSchemaV5};
+  constexpr std::array<const char*, 6> kSteps = {kSchemaV1, kSchemaV2, kSchemaV3,
+                                                 kSchemaV4, kSchemaV5, kSchemaV6};
   for (int v = version; v < kSchemaVersion; ++v) {
     if (auto r = Exec("BEGIN IMMEDIATE"); !r) return r;
     if (auto r = Exec(kSteps.at(static_cast<std::size_t>(v))); !r) {
@@ -286,6 +296,7 @@ Result<void> StateDb::SaveLocked(const CheckKey& key, const CheckStatus& c) {
   Bind(*s, 9, ToMs(c.last_hard_change));
   Bind(*s, 10, c.checked);
   Bind(*s, 11, ToMs(c.last_passive));
+  Bind(*s, 12, c.perfdata);
   return StepDone(*s, "saving check state");
 }
 

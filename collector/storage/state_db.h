@@ -111,7 +111,7 @@ class StateDb : public alerts::OutboxStore {
   Result<void> RemoveDiscoveredExcept(const std::vector<std::string>& sources);
 
   // The schema version this code writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
  private:
   explicit StateDb(sqlite3* db);

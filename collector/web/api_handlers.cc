@@ -86,21 +86,27 @@ Response StatusJson(const StageView& view, const Request& request) {
                   {}};
 }
 
+dashboards::StatusRow StatusRowFrom(const std::string& node, const std::string& check,
+                                    const alerts::CheckStatus& s, int max_attempts) {
+  dashboards::StatusRow row;
+  row.node = node;
+  row.check = check;
+  row.state = std::string(probes::ToString(s.state));
+  row.state_type = alerts::ToString(s.type);
+  row.attempt = s.attempt;
+  row.max_attempts = max_attempts;
+  row.output = s.output;
+  row.last_check = s.last_check;
+  row.last_change = s.last_change;
+  return row;
+}
+
 dashboards::StatusRow StatusRowOf(const CheckEngine& engine,
                                   const std::pair<std::string, std::string>& key,
                                   std::chrono::system_clock::time_point now) {
   const CheckEngine::Entry& entry = engine.entries().at(key);
-  const alerts::CheckStatus& s = entry.status;
-  dashboards::StatusRow row;
-  row.node = key.first;
-  row.check = key.second;
-  row.state = std::string(probes::ToString(s.state));
-  row.state_type = alerts::ToString(s.type);
-  row.attempt = s.attempt;
-  row.max_attempts = entry.max_attempts;
-  row.output = s.output;
-  row.last_check = s.last_check;
-  row.last_change = s.last_change;
+  dashboards::StatusRow row =
+      StatusRowFrom(key.first, key.second, entry.status, entry.max_attempts);
   const alerts::AlertEngine& alerts = engine.alert_engine();
   if (const auto a = alerts.records().find(key); a != alerts.records().end()) {
     row.acknowledged = a->second.ack.has_value();

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "alerts/check_status.h"
 #include "collector/web/http_request.h"
 #include "dashboards/status_page.h"
 
@@ -85,6 +86,10 @@ Response LogsPage(const StageView& view, const Request& request);
 
 // The HTML overview ("/").
 Response StatusPage(const StageView& view);
+
+// The overview's row of one check's status, without the alert markers.
+dashboards::StatusRow StatusRowFrom(const std::string& node, const std::string& check,
+                                    const alerts::CheckStatus& s, int max_attempts);
 
 // The overview's row of one check the engine knows, with the alert engine's markers
 // (acknowledged, in downtime, flapping). REQUIRES: `key` is in engine.entries(); io thread.

@@ -9,6 +9,7 @@
 #include "collector/storage/names.h"
 #include "collector/web/api_handlers.h"
 #include "collector/web/passive_handlers.h"
+#include "dashboards/dashboard.h"
 #include "dashboards/forecast.h"
 #include "dashboards/rrd_series.h"
 
@@ -24,15 +25,6 @@ GraphRequest Refuse(int status, const std::string& message) {
   GraphRequest r;
   r.error = JsonError(status, message);
   return r;
-}
-
-std::optional<long> PeriodSeconds(const std::string& name) {
-  if (name == "hour") return 3600;
-  if (name == "day") return 86400;
-  if (name == "week") return 7 * 86400;
-  if (name == "month") return 31 * 86400;
-  if (name == "year") return 366 * 86400;
-  return std::nullopt;
 }
 
 template <typename T>
@@ -97,16 +89,15 @@ MetricFile FileOf(const GraphApi& api, const std::vector<std::string>& parts) {
 }
 
 // Fills the span, end and resolution from period=, start=, end=, trend=.
-std::optional<std::string> SetTimes(const Request& r, Clock::time_point now,
+std::optional<std::string> SetTimes(const Request& r, Clock::time_point now, long span,
                                     dashboards::GraphSpec& spec, int& max_age) {
   const auto param = [&](const char* name) -> const std::string* {
     const auto it = r.query_params.find(name);
     return it == r.query_params.end() ? nullptr : &it->second;
   };
   const long now_s = static_cast<long>(Clock::to_time_t(now));
-  long span = 86400;
   if (const std::string* p = param("period")) {
-    const auto s = PeriodSeconds(*p);
+    const auto s = dashboards::PeriodSeconds(*p);
     if (!s) return "period must be hour, day, week, month or year";
     span = *s;
   }
@@ -128,10 +119,8 @@ std::optional<std::string> SetTimes(const Request& r, Clock::time_point now,
   const long resolution = std::max(1L, span / spec.width);
   const long last = end ? *end : now_s / resolution * resolution;
   long drawn_end = last;
-  if (const std::string* t = param("trend"); t != nullptr && *t != "0") {
-    spec.trend = true;
-    if (!end) drawn_end += span / 4;  // the projection
-  }
+  if (const std::string* t = param("trend")) spec.trend = *t != "0";
+  if (spec.trend && !end) drawn_end += span / 4;  // the projection
   spec.start = Clock::from_time_t(last - span);
   spec.end = Clock::from_time_t(drawn_end);
   max_age = static_cast<int>(std::min(resolution, 3600L));
@@ -151,6 +140,24 @@ std::optional<std::string> SetThresholds(const Request& r, dashboards::GraphSpec
 
 }  // namespace
 
+std::optional<std::string> ApplyImageQuery(const Request& request, Clock::time_point now,
+                                           long default_span, dashboards::GraphSpec& spec,
+                                           int& max_age) {
+  const auto width = Bounded(request, "width", 720, 100, 3000);
+  const auto height = Bounded(request, "height", 200, 50, 1500);
+  if (!width || !height) return "width must be 100..3000 and height 50..1500";
+  spec.width = static_cast<int>(*width);
+  spec.height = static_cast<int>(*height);
+  if (const auto cf = request.query_params.find("cf"); cf != request.query_params.end()) {
+    if (cf->second != "AVERAGE" && cf->second != "MIN" && cf->second != "MAX") {
+      return "cf must be AVERAGE, MIN or MAX";
+    }
+    spec.cf = cf->second;
+  }
+  if (auto bad = SetTimes(request, now, default_span, spec, max_age)) return bad;
+  return SetThresholds(request, spec);
+}
+
 GraphRequest ParseGraphRequest(const GraphApi& api, const Request& request, Clock::time_point now) {
   const auto parts = SplitPath(request.path);
   if (!parts) return Refuse(404, "graphs are at /graph/<node>/<check>/<metric>.png or .svg");
@@ -160,19 +167,7 @@ GraphRequest ParseGraphRequest(const GraphApi& api, const Request& request, Cloc
   dashboards::GraphSpec spec;
   spec.format = ext == "svg" ? dashboards::ImageFormat::kSvg : dashboards::ImageFormat::kPng;
   spec.daemon = api.daemon;
-  const auto width = Bounded(request, "width", 720, 100, 3000);
-  const auto height = Bounded(request, "height", 200, 50, 1500);
-  if (!width || !height) return Refuse(400, "width must be 100..3000 and height 50..1500");
-  spec.width = static_cast<int>(*width);
-  spec.height = static_cast<int>(*height);
-  if (const auto cf = request.query_params.find("cf"); cf != request.query_params.end()) {
-    if (cf->second != "AVERAGE" && cf->second != "MIN" && cf->second != "MAX") {
-      return Refuse(400, "cf must be AVERAGE, MIN or MAX");
-    }
-    spec.cf = cf->second;
-  }
-  if (auto bad = SetTimes(request, now, spec, out.max_age)) return Refuse(400, *bad);
-  if (auto bad = SetThresholds(request, spec)) return Refuse(400, *bad);
+  if (auto bad = ApplyImageQuery(request, now, 86400, spec, out.max_age)) return Refuse(400, *bad);
   const MetricFile file = FileOf(api, *parts);
   if (!file.exists()) return Refuse(404, file.Missing());
   spec.title = file.node + " " + file.check + " " + file.metric;
@@ -181,9 +176,7 @@ GraphRequest ParseGraphRequest(const GraphApi& api, const Request& request, Cloc
   return out;
 }
 
-Response GraphImage(const GraphApi& api, const Request& request) {
-  GraphRequest parsed = ParseGraphRequest(api, request, Clock::now());
-  if (!parsed.spec) return parsed.error;
+Response RenderedImage(const GraphApi& api, const GraphRequest& parsed) {
   auto image = api.renderer->Render(*parsed.spec);
   if (!image) {
     const bool busy = image.error().message.rfind("busy", 0) == 0;
@@ -196,6 +189,12 @@ Response GraphImage(const GraphApi& api, const Request& request) {
   return r;
 }
 
+Response GraphImage(const GraphApi& api, const Request& request) {
+  GraphRequest parsed = ParseGraphRequest(api, request, Clock::now());
+  if (!parsed.spec) return parsed.error;
+  return RenderedImage(api, parsed);
+}
+
 Response ForecastJson(const GraphApi& api, const Request& request) {
   const auto parts = SplitPath(request.path, "/api/v1/forecast/");
   if (!parts) return JsonError(404, "forecasts are at /api/v1/forecast/<node>/<check>/<metric>");
@@ -205,7 +204,7 @@ Response ForecastJson(const GraphApi& api, const Request& request) {
   };
   long span = 7 * 86400;
   if (const std::string* p = param("period")) {
-    const auto s = PeriodSeconds(*p);
+    const auto s = dashboards::PeriodSeconds(*p);
     if (!s) return JsonError(400, "period must be hour, day, week, month or year");
     span = *s;
   }

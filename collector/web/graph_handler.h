@@ -40,6 +40,18 @@ struct GraphRequest {
 GraphRequest ParseGraphRequest(const GraphApi& api, const Request& request,
                                std::chrono::system_clock::time_point now);
 
+// Sets the canvas, the archives, the times and the threshold lines of `spec` from the query
+// parameters above; `default_span` (seconds) and spec.trend are the defaults of period= and
+// trend=. Returns what is wrong with a bad parameter.
+std::optional<std::string> ApplyImageQuery(const Request& request,
+                                           std::chrono::system_clock::time_point now,
+                                           long default_span, dashboards::GraphSpec& spec,
+                                           int& max_age);
+
+// The rendered image of a parsed request (200, with Cache-Control), 503 when the renderer is
+// busy, 500 when librrd fails.
+Response RenderedImage(const GraphApi& api, const GraphRequest& parsed);
+
 // The image (200), or 400/404 as ParseGraphRequest says, 503 when the renderer is busy, 500
 // when librrd fails on an existing file.
 Response GraphImage(const GraphApi& api, const Request& request);

@@ -124,6 +124,42 @@ TEST_F(CheckEngineTest, SavesOnChangesNotOnEveryResult) {
   EXPECT_EQ(saved.begin()->second.attempt, 2);
 }
 
+TEST_F(CheckEngineTest, KeepsTheLastTenRunsNewestFirst) {
+  for (int i = 0; i < 13; ++i) {
+    probes::CheckResult r;
+    r.state = i == 12 ? State::kCritical : State::kOk;
+    r.text = "run " + std::to_string(i) + std::string(i == 12 ? 400 : 0, 'x');
+    r.started = std::chrono::system_clock::from_time_t(1'800'000'000 + i);
+    r.duration = std::chrono::milliseconds(i);
+    engine.OnResult(job, r);
+  }
+  const auto recent = engine.entries().at({"web01", "http"}).RecentNewestFirst();
+  ASSERT_EQ(recent.size(), CheckEngine::kRecentResults);
+  EXPECT_EQ(recent[0].state, State::kCritical);
+  EXPECT_EQ(recent[0].text.size(), CheckEngine::kRecentText);  // cut
+  EXPECT_EQ(recent[0].duration, std::chrono::milliseconds(12));
+  EXPECT_EQ(recent[1].text, "run 11");
+  EXPECT_EQ(recent[9].text, "run 3");
+  EXPECT_EQ(recent[9].started, std::chrono::system_clock::from_time_t(1'800'000'003));
+}
+
+TEST_F(CheckEngineTest, PerfdataIsSavedWithTheStatusAndRestored) {
+  probes::CheckResult r;
+  r.state = State::kOk;
+  r.text = "fine";
+  r.perfdata = {probes::Perfdata{"time", 0.5, "s", "1", "2", 0.0, std::nullopt}};
+  engine.OnResult(job, r);
+  const std::string saved_perfdata = saved.at({"web01", "http"}).perfdata;
+  EXPECT_EQ(saved_perfdata, "time=0.5s;1;2;0");
+  CheckEngine restarted{CheckEngine::Sinks{}};
+  restarted.Restore(saved);
+  const auto& entry = restarted.entries().at({"web01", "http"});
+  ASSERT_EQ(entry.perfdata.size(), 1u);
+  EXPECT_EQ(entry.perfdata[0].label, "time");
+  EXPECT_EQ(entry.perfdata[0].crit, "2");
+  EXPECT_TRUE(entry.recent.empty());  // runs are not kept across restarts
+}
+
 TEST_F(CheckEngineTest, ARemovedJobIsForgotten) {
   Feed(State::kOk);
   ASSERT_EQ(saved.size(), 1u);

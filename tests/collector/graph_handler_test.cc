@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tests/support/peers.h"
+#include "tests/support/rrd_files.h"
 
 namespace gs::collector::web {
 namespace {
@@ -21,18 +22,8 @@ class GraphHandlerTest : public ::testing::Test {
   void SetUp() override {
     root = dir.path() / "rrd";
     file = root / "web01/http/time_total.rrd";
-    std::filesystem::create_directories(file.parent_path());
     const long now = static_cast<long>(Clock::to_time_t(Clock::now()));
-    ASSERT_EQ(test::RunCommand({"/usr/bin/rrdtool", "create", file.string(), "--start",
-                                std::to_string(now - 600), "--step", "60", "DS:value:GAUGE:120:U:U",
-                                "RRA:AVERAGE:0.5:1:1440"})
-                  .exit_code,
-              0);
-    ASSERT_EQ(
-        test::RunCommand({"/usr/bin/rrdtool", "update", file.string(),
-                          std::to_string(now - 120) + ":0.25", std::to_string(now - 60) + ":0.5"})
-            .exit_code,
-        0);
+    ASSERT_TRUE(test::WriteRrd(file, 60, {{now - 120, 0.25}, {now - 60, 0.5}}));
     api = GraphApi{root, "", &renderer};
   }
 

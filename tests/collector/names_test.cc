@@ -49,3 +49,18 @@ TEST(SanitizeNameTest, LongNamesAreBoundedAndStayDistinct) {
 
 }  // namespace
 }  // namespace gs::collector
+
+namespace gs::collector {
+namespace {
+
+TEST(SanitizePatternTest, GlobsStayAndOtherBytesAreMappedAsNamesAre) {
+  EXPECT_EQ(SanitizePattern("log:*"), "log_*");
+  EXPECT_EQ(SanitizePattern("* inodes"), "*_inodes");
+  EXPECT_EQ(SanitizePattern("!* inodes"), "!*_inodes");
+  EXPECT_EQ(SanitizePattern("disk?[!a-z]"), "disk?[!a-z]");
+  EXPECT_EQ(SanitizePattern("a!b"), "a_b");
+  EXPECT_EQ(SanitizePattern("/var/*"), "_var_*");
+}
+
+}  // namespace
+}  // namespace gs::collector

@@ -52,6 +52,7 @@ CheckStatus Status() {
   c.last_change = Time{milliseconds(2000)};
   c.last_hard_change = Time{milliseconds(1000)};
   c.checked = true;
+  c.perfdata = "time=1.5s;1;2;0 size=612B;;;0";
   return c;
 }
 
@@ -76,6 +77,33 @@ TEST(StateDbTest, CheckStatesRoundTripAndSurviveReopen) {
   EXPECT_EQ((states->at({"web1", "http"}).state), probes::State::kOk);
   ASSERT_TRUE((*db)->RemoveCheckState("web1", "http"));
   EXPECT_EQ((*db)->LoadCheckStates()->size(), 1u);
+}
+
+// A state.db of schema 5 (before perfdata was kept) is migrated: its rows stay and read back
+// with no perfdata.
+TEST(StateDbTest, AVersion5DatabaseIsMigratedKeepingItsStates) {
+  TempDir dir;
+  const auto path = dir.path() / "state.db";
+  ASSERT_TRUE(StateDb::Open(path));
+  {  // Back to how version 5 looked, with one row.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    const char* v5 =
+        "ALTER TABLE check_state DROP COLUMN perfdata;"
+        "INSERT INTO check_state VALUES ('web1', 'http', 1, 1, 1, 'slow', 3000, 2000, 1000, 1, 0);"
+        "PRAGMA user_version = 5;";
+    ASSERT_EQ(sqlite3_exec(raw, v5, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+    sqlite3_close(raw);
+  }
+  auto db = StateDb::Open(path);
+  ASSERT_TRUE(db) << db.error().message;
+  auto states = (*db)->LoadCheckStates();
+  ASSERT_TRUE(states) << states.error().message;
+  ASSERT_EQ(states->size(), 1u);
+  EXPECT_EQ(states->begin()->second.output, "slow");
+  EXPECT_EQ(states->begin()->second.perfdata, "");
+  ASSERT_TRUE((*db)->SaveCheckState("web1", "http", Status()));
+  EXPECT_EQ((*db)->LoadCheckStates()->at({"web1", "http"}).perfdata, Status().perfdata);
 }
 
 TEST(StateDbTest, ApplyCheckStatesSavesAndRemovesInOneBatch) {

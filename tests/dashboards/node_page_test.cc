@@ -114,5 +114,50 @@ TEST(CheckPageTest, FourPeriodsPerMetricPerfdataAndHistoryNewestFirst) {
   EXPECT_NE(RenderCheckPage(n, n.checks[0], {}, kNow).find("No alerts so far."), std::string::npos);
 }
 
+TEST(CheckPageTest, RecentResultsNewestFirstOnALivePage) {
+  NodeView n = Web01();
+  n.checks[1].recent = {{kNow - minutes(1), "WARNING", "slow <1>", 0.7},
+                        {kNow - minutes(2), "OK", "fast", 0.0123456}};
+  const std::string page = RenderCheckPage(n, n.checks[1], {}, kNow);
+  const std::size_t section = page.find("<h2>Recent results</h2>");
+  ASSERT_NE(section, std::string::npos);
+  const std::size_t newest = page.find("slow &lt;1&gt;", section);
+  const std::size_t older = page.find(">fast<", section);
+  ASSERT_NE(newest, std::string::npos);
+  ASSERT_NE(older, std::string::npos);
+  EXPECT_LT(newest, older);
+  EXPECT_NE(page.find("<td>0.012 s</td>"), std::string::npos);
+  EXPECT_NE(RenderCheckPage(n, n.checks[0], {}, kNow).find("No results since the collector"),
+            std::string::npos);
+}
+
+TEST(CheckPageTest, AStaticPageLinksFilesAndRecordsItsImages) {
+  const NodeView n = Web01();
+  Links links = Links::Static(3);
+  const std::string page = RenderCheckPage(n, n.checks[1], {}, kNow, links, {"day", "week"});
+  // Files relative to nodes/<node>/<check>/, each name encoded once on disk and once more in
+  // the link.
+  EXPECT_NE(page.find("href=\"../../../nodes/web%253C01%253E/index.html\""), std::string::npos)
+      << page;
+  EXPECT_NE(page.find("src=\"../../../graphs/web%253C01%253E/http/time_total.week.png\""),
+            std::string::npos);
+  EXPECT_EQ(page.find("period=month"), std::string::npos);
+  EXPECT_EQ(page.find("time_total.month.png"), std::string::npos);
+  // No live parts: no recent results (none known), no alerts/logs links, no refresh.
+  EXPECT_EQ(page.find("Recent results"), std::string::npos);
+  EXPECT_EQ(page.find("href=\"/alerts\""), std::string::npos);
+  EXPECT_EQ(page.find("http-equiv=\"refresh\""), std::string::npos);
+  EXPECT_NE(page.find("href=\"../../../index.html\">Overview"), std::string::npos);
+  // Two metrics x two periods.
+  ASSERT_EQ(links.images().size(), 4u);
+  const GraphImage& first = links.images()[0];
+  EXPECT_EQ(first.file, "graphs/web%3C01%3E/http/time_total.day.png");
+  EXPECT_EQ(first.node, "web<01>");
+  EXPECT_EQ(first.metric, "time_total");
+  EXPECT_EQ(first.warn, 0.5);
+  EXPECT_EQ(first.crit, 2);
+  EXPECT_EQ(first.width, 560);
+}
+
 }  // namespace
 }  // namespace gs::dashboards

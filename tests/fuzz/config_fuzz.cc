@@ -3,10 +3,12 @@
 // one error that has a message.
 //
 // The loader reads the files a notifier's secrets name (password_file, auth_token_file,
-// bearer_token_file, hmac_secret_file: the first line of each). So that the target reads
-// nothing and stays deterministic (no /dev/zero, FIFOs or files that change), an input is
-// skipped when any mapping key ending in "_file" has a scalar value that does not start with
-// "/nonexistent/" (which cannot be opened). Nothing else in the loader touches the file system.
+// bearer_token_file, hmac_secret_file: the first line of each) and the definitions of
+// dashboards.dir. So that the target reads nothing and stays deterministic (no /dev/zero,
+// FIFOs or files that change), an input is skipped when any mapping key ending in "_file", or
+// named "dir", has a scalar value that does not start with "/nonexistent/" (which cannot be
+// opened). Nothing else in the loader touches the file system (dashboard_fuzz covers the
+// definitions' text).
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
@@ -34,8 +36,9 @@ bool NamesOnlySafeFiles(const YAML::Node& node, int& visits) {
     }
   } else if (node.IsMap()) {
     for (const auto& kv : node) {
-      if (kv.first.IsScalar() && kv.first.Scalar().ends_with("_file") && kv.second.IsScalar() &&
-          !kv.second.Scalar().starts_with(kSafePrefix)) {
+      if (kv.first.IsScalar() &&
+          (kv.first.Scalar().ends_with("_file") || kv.first.Scalar() == "dir") &&
+          kv.second.IsScalar() && !kv.second.Scalar().starts_with(kSafePrefix)) {
         return false;
       }
       if (!NamesOnlySafeFiles(kv.first, visits) || !NamesOnlySafeFiles(kv.second, visits)) {

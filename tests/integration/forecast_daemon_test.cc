@@ -11,6 +11,7 @@
 
 #include "tests/support/daemon_test.h"
 #include "tests/support/peers.h"
+#include "tests/support/rrd_files.h"
 
 namespace gs::test {
 namespace {
@@ -19,23 +20,13 @@ using nlohmann::json;
 
 // Three days of 5-minute values ending now: `first` rising `per_day` a day.
 void MakeHistory(const std::filesystem::path& file, double first, double per_day) {
-  std::filesystem::create_directories(file.parent_path());
   const long now = static_cast<long>(std::time(nullptr)) / 300 * 300;
   const long start = now - 3 * 86400;
-  ASSERT_EQ(RunCommand({"/usr/bin/rrdtool", "create", file.string(), "--start",
-                        std::to_string(start - 300), "--step", "300", "DS:value:GAUGE:600:U:U",
-                        "RRA:AVERAGE:0.5:1:1000"})
-                .exit_code,
-            0);
-  std::vector<std::string> update = {"/usr/bin/rrdtool", "update", file.string()};
+  std::vector<std::pair<long, double>> points;
   for (long t = start; t <= now; t += 300) {
-    const double v = first + per_day * static_cast<double>(t - start) / 86400.0;
-    update.push_back(std::to_string(t) + ":" + std::to_string(v));
-    if (update.size() == 203 || t + 300 > now) {  // in chunks: a bounded command line
-      ASSERT_EQ(RunCommand(update).exit_code, 0);
-      update.resize(3);
-    }
+    points.emplace_back(t, first + per_day * static_cast<double>(t - start) / 86400.0);
   }
+  ASSERT_TRUE(WriteRrd(file, 300, points, 1000));
 }
 
 class ForecastDaemonTest : public DaemonTest {};

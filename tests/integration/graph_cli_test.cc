@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tests/support/peers.h"
+#include "tests/support/rrd_files.h"
 
 namespace gs::test {
 namespace {
@@ -14,17 +15,8 @@ class GraphCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::filesystem::path file = dir.path() / "rrd/web01/http/time_total.rrd";
-    std::filesystem::create_directories(file.parent_path());
     const long now = static_cast<long>(std::time(nullptr));
-    ASSERT_EQ(RunCommand({"/usr/bin/rrdtool", "create", file.string(), "--start",
-                          std::to_string(now - 600), "--step", "60", "DS:value:GAUGE:120:U:U",
-                          "RRA:AVERAGE:0.5:1:1440"})
-                  .exit_code,
-              0);
-    ASSERT_EQ(RunCommand({"/usr/bin/rrdtool", "update", file.string(),
-                          std::to_string(now - 120) + ":0.2", std::to_string(now - 60) + ":0.3"})
-                  .exit_code,
-              0);
+    ASSERT_TRUE(WriteRrd(file, 60, {{now - 120, 0.2}, {now - 60, 0.3}}));
   }
 
   CommandResult Graph(std::vector<std::string> args) {
