@@ -207,7 +207,25 @@ web::Response Daemon::DashboardRequest(const web::GraphApi& graphs, const web::R
     return web::JsonError(
         404, "dashboard " + name + " has " + std::to_string(dashboard.graphs.size()) + " graphs");
   }
-  return web::DashboardImage(graphs, dashboard.graphs[*index], snapshot->nodes, request, ext);
+  // The legends name what the checks printed ("/" rather than the stored "_").
+  const web::NameLookup names = [this](const std::vector<web::SeriesNames>& stored) {
+    auto found = OnIo(io_, [this, stored] {
+      std::vector<std::optional<web::SeriesNames>> out;
+      const auto& entries = engine_->entries();
+      for (const web::SeriesNames& s : stored) {
+        std::optional<web::SeriesNames> n;
+        for (auto it = entries.lower_bound(JobKey{s.node, ""});
+             !n && it != entries.end() && it->first.first == s.node; ++it) {
+          n = web::OriginalNames(s, it->first.first, it->first.second, it->second.perfdata);
+        }
+        out.push_back(std::move(n));
+      }
+      return out;
+    });
+    return found ? std::move(*found) : std::vector<std::optional<web::SeriesNames>>(stored.size());
+  };
+  return web::DashboardImage(graphs, dashboard.graphs[*index], snapshot->nodes, request, ext,
+                             names);
 }
 
 }  // namespace gs::collector

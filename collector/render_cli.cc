@@ -112,8 +112,10 @@ bool WriteFile(const fs::path& root, const std::string& relative, std::string_vi
 
 class SiteWriter {
  public:
-  SiteWriter(const Config& config, fs::path out, Clock::time_point now)
+  SiteWriter(const Config& config, const std::map<StateDb::CheckKey, alerts::CheckStatus>& states,
+             fs::path out, Clock::time_point now)
       : config_(config),
+        states_(states),
         out_(std::move(out)),
         rrd_root_(fs::path(config.data_dir) / "rrd"),
         now_(now) {}
@@ -185,10 +187,23 @@ class SiteWriter {
       }
     }
     web::SeriesFound found = web::FindSeries(graph, selected, rrd_root_);
+    // The legends name what the checks printed ("/" rather than the stored "_").
+    std::vector<std::optional<web::SeriesNames>> originals;
+    for (const web::SeriesNames& stored : found.stored) {
+      std::optional<web::SeriesNames> n;
+      for (auto it = states_.lower_bound({stored.node, ""});
+           !n && it != states_.end() && it->first.first == stored.node; ++it) {
+        n = web::OriginalNames(stored, it->first.first, it->first.second,
+                               probes::ParsePerfdata(it->second.perfdata).items);
+      }
+      originals.push_back(std::move(n));
+    }
+    web::Relabel(graph, found, originals);
     return dashboards::DashboardGraphSpec(graph, std::move(found.series), found.omitted);
   }
 
   const Config& config_;
+  const std::map<StateDb::CheckKey, alerts::CheckStatus>& states_;
   fs::path out_;
   fs::path rrd_root_;
   Clock::time_point now_;
@@ -316,7 +331,7 @@ int RenderCommand(const std::vector<std::string>& args) {
   }
 
   const fs::path out = vm["out"].as<std::string>();
-  SiteWriter site(*config, out, now);
+  SiteWriter site(*config, *states, out, now);
   auto links = dashboards::Links::Static(0);
   bool ok = site.Page("index.html", dashboards::RenderStatusPage(rows, now, "groundstation", links),
                       links);

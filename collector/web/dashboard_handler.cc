@@ -44,6 +44,15 @@ std::vector<std::string> Matching(const fs::path& dir, const std::vector<std::st
   return out;
 }
 
+// The node, with the check and metric when the graph's patterns may match several.
+std::string Legend(const dashboards::DashboardGraph& graph, const std::string& node,
+                   const std::string& check, const std::string& metric) {
+  std::string legend = node;
+  if (!dashboards::IsSingleName(graph.check)) legend += " " + check;
+  if (!dashboards::IsSingleName(graph.metric)) legend += " " + metric;
+  return legend;
+}
+
 }  // namespace
 
 SeriesFound FindSeries(const dashboards::DashboardGraph& graph,
@@ -59,8 +68,6 @@ SeriesFound FindSeries(const dashboards::DashboardGraph& graph,
   } else {
     dirs = Matching(rrd_root, {"*"}, false);
   }
-  const bool name_check = !dashboards::IsSingleName(graph.check);
-  const bool name_metric = !dashboards::IsSingleName(graph.metric);
   SeriesFound out;
   const auto limit = static_cast<std::size_t>(graph.limit);
   for (const std::string& node : dirs) {
@@ -70,22 +77,41 @@ SeriesFound FindSeries(const dashboards::DashboardGraph& graph,
           ++out.omitted;
           continue;
         }
-        std::string legend = node;
-        if (name_check) legend += " " + check;
-        if (name_metric) legend += " " + metric;
-        out.series.push_back(
-            {(rrd_root / node / check / (metric + ".rrd")).string(), std::move(legend)});
+        out.series.push_back({(rrd_root / node / check / (metric + ".rrd")).string(),
+                              Legend(graph, node, check, metric)});
+        out.stored.push_back({node, check, metric});
       }
     }
   }
   return out;
 }
 
+std::optional<SeriesNames> OriginalNames(const SeriesNames& stored, const std::string& node,
+                                         const std::string& check,
+                                         const std::vector<probes::Perfdata>& perfdata) {
+  if (SanitizeName(node) != stored.node || SanitizeName(check) != stored.check) {
+    return std::nullopt;
+  }
+  for (const probes::Perfdata& p : perfdata) {
+    if (SanitizeName(p.label) == stored.metric) return SeriesNames{node, check, p.label};
+  }
+  return std::nullopt;
+}
+
+void Relabel(const dashboards::DashboardGraph& graph, SeriesFound& found,
+             const std::vector<std::optional<SeriesNames>>& originals) {
+  for (std::size_t i = 0; i < found.series.size() && i < originals.size(); ++i) {
+    if (const auto& n = originals[i])
+      found.series[i].legend = Legend(graph, n->node, n->check, n->metric);
+  }
+}
+
 Response DashboardImage(const GraphApi& api, const dashboards::DashboardGraph& graph,
                         const std::optional<std::vector<std::string>>& nodes,
-                        const Request& request, const std::string& ext) {
+                        const Request& request, const std::string& ext, const NameLookup& names) {
   if (ext != "png" && ext != "svg") return JsonError(404, "a graph is .png or .svg");
   SeriesFound found = FindSeries(graph, nodes, api.rrd_root);
+  if (names && !found.stored.empty()) Relabel(graph, found, names(found.stored));
   GraphRequest parsed;
   parsed.spec = dashboards::DashboardGraphSpec(graph, std::move(found.series), found.omitted);
   dashboards::GraphSpec& spec = *parsed.spec;

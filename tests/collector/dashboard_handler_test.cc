@@ -90,6 +90,28 @@ TEST_F(DashboardHandlerTest, NamesFromOutsideNeverLeaveTheStore) {
   EXPECT_TRUE(Found(Graph({"../../*"}, {"*"}), std::nullopt).empty());
 }
 
+TEST_F(DashboardHandlerTest, LegendsNameWhatTheChecksPrinted) {
+  const std::vector<probes::Perfdata> disk = {
+      probes::Perfdata{"/", 1, "B", "", "", 0.0, std::nullopt},
+      probes::Perfdata{"/ inodes", 1, "", "", "", 0.0, std::nullopt}};
+  EXPECT_EQ(OriginalNames({"db01", "disk", "_"}, "db01", "disk", disk)->metric, "/");
+  EXPECT_EQ(OriginalNames({"db01", "disk", "__inodes"}, "db01", "disk", disk)->metric, "/ inodes");
+  EXPECT_FALSE(OriginalNames({"db01", "disk", "_var"}, "db01", "disk", disk));
+  EXPECT_FALSE(OriginalNames({"db01", "disk", "_"}, "db01", "http", disk));
+  EXPECT_EQ(OriginalNames({"mail_1", "log_ssh", "x"}, "mail 1", "log:ssh",
+                          {probes::Perfdata{"x", 1, "", "", "", 0.0, std::nullopt}})
+                ->check,
+            "log:ssh");
+
+  const dashboards::DashboardGraph g = Graph({"disk"}, {"*", "!* inodes"});
+  SeriesFound found = FindSeries(g, std::nullopt, root);
+  ASSERT_EQ(found.stored.size(), 2u);
+  EXPECT_EQ(found.series[0].legend, "db01 _");
+  Relabel(g, found, {SeriesNames{"db01", "disk", "/"}, std::nullopt});
+  EXPECT_EQ(found.series[0].legend, "db01 /");
+  EXPECT_EQ(found.series[1].legend, "db01 _var");  // unknown: the stored name
+}
+
 TEST(DashboardImageTest, DrawsEveryMatchingFileOrAnEmptyGraphThatSaysSo) {
   test::TempDir dir;
   const fs::path root = dir.path() / "rrd";
