@@ -72,13 +72,17 @@ class SyslogServerTest : public ::testing::Test {
 };
 
 TEST_F(SyslogServerTest, ATcpSenderWaitsWhileTheArchiveIsBehindAndNothingIsLost) {
-  constexpr int kMessages = 40'000;  // ~8 MB: far more than the 1 MiB queue
+  // ~80 MB at most: more than the kernel can hold for one loopback connection (socket buffers
+  // autotune up to net.ipv4.tcp_rmem/tcp_wmem's maximum, 32 + 4 MiB on some boxes) plus the
+  // 1 MiB queue, so the sender must stall long before it is through. It stops once it has.
+  constexpr int kCap = 400'000;
   const int fd = test::ConnectLoopback(Port(0), SOCK_STREAM);
   ASSERT_GE(fd, 0);
   std::atomic<int> sent{0};
+  std::atomic<bool> stop{false};
   std::thread sender([&] {
     const std::string pad(180, 'p');
-    for (int i = 0; i < kMessages; ++i) {
+    for (int i = 0; i < kCap && !stop.load(); ++i) {
       const std::string line = "<13>app: n=" + std::to_string(i) + " " + pad + "\n";
       std::size_t done = 0;
       while (done < line.size()) {
@@ -97,15 +101,17 @@ TEST_F(SyslogServerTest, ATcpSenderWaitsWhileTheArchiveIsBehindAndNothingIsLost)
         std::this_thread::sleep_for(200ms);
         return sent.load() == before;
       },
-      30s));
-  EXPECT_LT(sent.load(), kMessages);
+      60s));
+  EXPECT_LT(sent.load(), kCap);
+  stop = true;  // the line being sent is finished after the release, then the sender stops
   gate_->Release();
   sender.join();
   ::close(fd);
+  const int total = sent.load();
   ASSERT_TRUE(test::WaitUntil(
-      [&] { return Stats(0).received.load() == static_cast<std::uint64_t>(kMessages); }, 60s));
+      [&] { return Stats(0).received.load() == static_cast<std::uint64_t>(total); }, 60s));
   ASSERT_TRUE(archive_->Flush(30s));
-  EXPECT_EQ(test::CountLines(dir_ / "logs"), static_cast<std::size_t>(kMessages));
+  EXPECT_EQ(test::CountLines(dir_ / "logs"), static_cast<std::size_t>(total));
   EXPECT_EQ(Stats(0).dropped_queue.load(), 0u);
 }
 
