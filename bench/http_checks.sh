@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # bench/http_checks.sh: HTTP checks per second and CPU per check against one local nginx,
 # side by side in one run (bench/README.md explains every step and the last full run):
-#   1. groundstation's HttpProbe (libcurl multi, a new TCP connection per check), all checks
-#      submitted at once (throughput), then paced at the schedule's rate (cost of a lone check);
+#   1. groundstation's HttpProbe (a new TCP connection per check), all checks submitted at
+#      once (throughput), then paced at the schedule's rate (cost of a lone check); both on
+#      the minimal HTTP client the daemon uses for plain http:// to an IP address, then again
+#      with every check on libcurl (what the probe does for TLS, names, redirects);
 #   2. monitoring-plugins' check_http spawned once per check (what Nagios does);
 #   3. prometheus-blackbox-exporter's /probe (loaded by wrk; its CPU from /proc);
 #   4. wrk itself with a new connection per request (the ceiling of this nginx on this box);
@@ -80,6 +82,12 @@ paced_n=$((SCHEDULE_RATE * 10))
 echo "== 1b. the same, paced at $SCHEDULE_RATE checks/s (step 5's rate), $paced_n checks"
 PACED_LINE=$(build-bench/bench/http_checks_bench "$URL" "$paced_n" 64 "$SCHEDULE_RATE")
 echo "$PACED_LINE"
+echo "== 1c. the same two on libcurl (HttpClient::kCurl: what TLS, names and redirects use; load $(load))"
+sleep 60   # let step 1's client TIME_WAIT sockets expire (they make connect() dearer)
+CURL_LINE=$(build-bench/bench/http_checks_bench "$URL" "$GS_CHECKS" 64 0 curl)
+echo "$CURL_LINE"
+CURL_PACED_LINE=$(build-bench/bench/http_checks_bench "$URL" "$paced_n" 64 "$SCHEDULE_RATE" curl)
+echo "$CURL_PACED_LINE"
 
 echo "== 2. check_http spawned per check, $CHECK_HTTP_RUNS runs, 2 at a time (load $(load))"
 start=$(date +%s.%N)
@@ -162,6 +170,10 @@ curl -fsS "http://127.0.0.1:$API/metrics" |
 kill -TERM $GSPID
 
 echo "== ratios and targets (load $(load))"
+curl_rate=$(sed -E 's/.*checks_per_sec=([0-9.]+).*/\1/' <<<"$CURL_LINE")
+curl_cpu=$(sed -E 's/.*cpu_ms_per_check=([0-9.]+).*/\1/' <<<"$CURL_LINE")
+printf 'minimal client vs libcurl:          %.2fx checks/s, %.2fx less CPU per check\n' \
+  "$(echo "$gs_rate / $curl_rate" | bc -l)" "$(echo "$curl_cpu / $gs_cpu" | bc -l)"
 printf 'groundstation vs check_http:        %.1fx checks/s, %.1fx less CPU per check\n' \
   "$(echo "$gs_rate / $ch_rate" | bc -l)" "$(echo "$ch_cpu / $gs_cpu" | bc -l)"
 printf 'groundstation vs blackbox_exporter: %.1fx checks/s, %.1fx less CPU per check\n' \

@@ -33,6 +33,19 @@ double Phase(const std::string& check) {
 
 }  // namespace
 
+// Runs due close together share one wake-up: the timer fires at the next multiple of a
+// quantum of 1/1000 of the interval, at most 50 ms (so 10 ms for a 10 s interval, 50 ms from
+// 50 s up), like the kernel's timer slack. `due` itself stays exact, so the schedule does not
+// drift; on 10,000 jobs a minute that is ~20 wake-ups a second instead of 166, for the event loop
+// and for the probe threads the runs are submitted to (bench/README.md).
+Clock::time_point CoalescedDue(Clock::time_point due, milliseconds interval) {
+  const auto quantum = std::min<Clock::duration>(milliseconds(50), interval / 1000);
+  if (quantum <= Clock::duration::zero()) return due;
+  const auto since_epoch = due.time_since_epoch();
+  const auto rem = since_epoch % quantum;
+  return rem == Clock::duration::zero() ? due : due + (quantum - rem);
+}
+
 Scheduler::Scheduler(boost::asio::io_context& io, ProbeRunner& runner, ResultSink on_result,
                      RemovedSink on_removed)
     : io_(io),
@@ -104,7 +117,7 @@ bool Scheduler::RunNow(const JobKey& key) {
   if (it == jobs_.end()) return false;
   if (!it->second->running) {
     it->second->due = Clock::now();
-    Arm(it->second);
+    Arm(it->second, /*exact=*/true);
   }
   return true;
 }
@@ -126,8 +139,8 @@ std::vector<std::string> Scheduler::NodesOf(std::string_view check) const {
   return nodes;
 }
 
-void Scheduler::Arm(const std::shared_ptr<Job>& job) {
-  job->timer.expires_at(job->due);
+void Scheduler::Arm(const std::shared_ptr<Job>& job, bool exact) {
+  job->timer.expires_at(exact ? job->due : CoalescedDue(job->due, job->spec.check->interval));
   job->timer.async_wait([this, weak = std::weak_ptr<Job>(job)](boost::system::error_code ec) {
     auto j = weak.lock();
     if (ec || !j || j->removed || stopped_) return;

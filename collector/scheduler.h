@@ -29,6 +29,11 @@ struct KindCounters {
   std::map<std::string, std::uint64_t> results;  // by state name
 };
 
+// When the timer of a run due at `due` fires: the next multiple of a quantum of 1/1000 of
+// `interval`, at most 50 ms (see scheduler.cc). Never before `due`.
+std::chrono::steady_clock::time_point CoalescedDue(std::chrono::steady_clock::time_point due,
+                                                   std::chrono::milliseconds interval);
+
 class Scheduler {
  public:
   // Receives every result on the io_context thread; returns true while the job is in a SOFT
@@ -67,7 +72,8 @@ class Scheduler {
 
  private:
   struct Job;
-  void Arm(const std::shared_ptr<Job>& job);
+  // Starts the job's timer for job->due, coalesced with its neighbours unless `exact`.
+  void Arm(const std::shared_ptr<Job>& job, bool exact = false);
   void Fire(const std::shared_ptr<Job>& job);
   void Complete(const std::shared_ptr<Job>& job, const probes::CheckResult& result);
 

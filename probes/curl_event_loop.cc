@@ -84,12 +84,17 @@ int CurlEventLoop::WaitMilliseconds(std::chrono::milliseconds max_wait) const {
 }
 
 void CurlEventLoop::RunOnce(std::chrono::milliseconds max_wait) {
+  foreign_count_ = 0;
   if (!ok()) return;
   const int n = epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()),
                            WaitMilliseconds(max_wait));
   int running = 0;
   for (int i = 0; i < n; ++i) {
     const epoll_event& ev = events_[static_cast<std::size_t>(i)];
+    if ((ev.data.u64 & kForeignTag) != 0) {
+      foreign_[foreign_count_++] = ev;
+      continue;
+    }
     if (ev.data.fd == wake_) {
       std::uint64_t count = 0;
       [[maybe_unused]] const ssize_t r = read(wake_, &count, sizeof count);

@@ -6,6 +6,10 @@
 // the kernel keeps the interest set, a wake-up reports only the ready sockets, and curl runs
 // only the transfers they belong to (and those whose timers expired).
 //
+// The owner may put sockets of its own into the same epoll set (epoll_fd()), tagged with
+// kForeignTag in data.u64: RunOnce() leaves their events in foreign_events() for the owner
+// (the minimal HTTP client's connections, http_client.h).
+//
 // Thread-safety: Wakeup() may be called from any thread. Everything else must be called on
 // the one thread that owns the loop (the HttpProbe worker).
 #pragma once
@@ -15,7 +19,9 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <optional>
+#include <span>
 
 namespace gs::probes {
 
@@ -52,6 +58,14 @@ class CurlEventLoop {
   // Makes the current or next RunOnce() return promptly. Thread-safe; one system call.
   void Wakeup();
 
+  // Set in data.u64 of the owner's own sockets (curl's carry their fd, below 2^31).
+  static constexpr std::uint64_t kForeignTag = std::uint64_t{1} << 63;
+  [[nodiscard]] int epoll_fd() const { return epoll_; }
+  // The events of the owner's sockets from the latest RunOnce().
+  [[nodiscard]] std::span<const epoll_event> foreign_events() const {
+    return {foreign_.data(), foreign_count_};
+  }
+
  private:
   static int OnSocket(CURL* easy, curl_socket_t s, int what, void* self, void* socketp);
   static int OnTimer(CURLM* multi, long timeout_ms, void* self);
@@ -63,6 +77,8 @@ class CurlEventLoop {
   int wake_ = -1;                              // eventfd, in the epoll set with data.fd == wake_
   std::optional<Clock::time_point> deadline_;  // curl's timer; nullopt: none
   std::array<epoll_event, 256> events_{};
+  std::array<epoll_event, 256> foreign_{};
+  std::size_t foreign_count_ = 0;
 };
 
 }  // namespace gs::probes

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "probes/http_regex.h"
+
 namespace gs::probes {
 
 namespace {
@@ -113,6 +115,19 @@ CheckResult EvaluateHttp(const HttpCheckSpec& spec, const HttpMeasurements& m) {
   result.state = state;
   result.perfdata = HttpPerfdata(spec, m);
   return result;
+}
+
+CheckResult EvaluateHttpResponse(const HttpCheckSpec& spec, HttpMeasurements m,
+                                 std::string_view body, BodyRegex* regex) {
+  if (regex != nullptr && m.transfer_ok) {
+    Result<bool> matched = regex->Matches(body);
+    if (matched) {
+      m.body_matched = *matched;
+    } else {
+      m.regex_error = matched.error().message;
+    }
+  }
+  return EvaluateHttp(spec, m);
 }
 
 std::string FormatStatusRanges(const std::vector<StatusRange>& ranges) {

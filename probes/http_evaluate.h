@@ -41,6 +41,13 @@ struct HttpMeasurements {
 // no perfdata.
 CheckResult EvaluateHttp(const HttpCheckSpec& spec, const HttpMeasurements& m);
 
+class BodyRegex;
+
+// Matches `body` against `regex` (when not null and the transfer succeeded), then
+// EvaluateHttp: how either HTTP client's finished check becomes its result.
+CheckResult EvaluateHttpResponse(const HttpCheckSpec& spec, HttpMeasurements m,
+                                 std::string_view body, BodyRegex* regex);
+
 // "200,301-302" (the inverse of ParseStatusRanges).
 std::string FormatStatusRanges(const std::vector<StatusRange>& ranges);
 

@@ -2,13 +2,20 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <sys/epoll.h>
 
+#include <algorithm>
+#include <array>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <deque>
 #include <mutex>
+#include <queue>
 #include <thread>
 
 #include "probes/curl_event_loop.h"
+#include "probes/http_client.h"
 #include "probes/http_regex.h"
 #include "probes/http_transfer.h"
 
@@ -56,9 +63,9 @@ Result<std::vector<StatusRange>> ParseStatusRanges(std::string_view text) {
   }
 }
 
-// One worker thread owns the event loop (and its multi handle), the transfer pool and the
-// regex cache; other threads only touch the queue (under mu_), the atomics and
-// loop_.Wakeup().
+// One worker thread owns the event loop (its epoll set and libcurl multi handle), the slots,
+// the deadlines of minimal-client checks and the regex cache; other threads only touch the
+// queue (under mu_), the atomics and loop_.Wakeup().
 class HttpProbe::Impl {
  public:
   explicit Impl(Options options);
@@ -71,24 +78,50 @@ class HttpProbe::Impl {
     HttpCheckSpec spec;
     Callback done;
   };
+  // One check in flight, on either client. Slots are pooled and keep their index in slots_;
+  // `generation` counts their checks, so an event or deadline of an earlier check in the
+  // same slot is recognised and ignored.
   struct Slot {
-    HttpTransfer transfer;
+    std::unique_ptr<HttpTransfer> transfer;  // libcurl, created on the slot's first curl check
+    HttpConnection connection;               // the minimal client
+    bool minimal = false;                    // this check runs on `connection`
+    bool in_use = false;
+    HttpConnection::Want registered = HttpConnection::Want::kDone;  // in the epoll set as
     Job job;
     std::shared_ptr<BodyRegex> regex;
     std::chrono::system_clock::time_point started;
     std::chrono::steady_clock::time_point start_tick;
     std::size_t active_index = 0;
+    std::uint32_t index = 0;
+    std::uint64_t generation = 0;
   };
+  struct Deadline {
+    std::chrono::steady_clock::time_point at;
+    std::uint32_t index;
+    std::uint64_t generation;
+    bool operator>(const Deadline& other) const { return at > other.at; }
+  };
+  // data.u64 of a minimal-client socket: the foreign tag, the generation, the slot index.
+  static constexpr int kIndexBits = 24;
 
   void Run();
+  std::chrono::milliseconds WaitLimit();
   void StartQueued();
   void Start(Job job);
+  bool StartMinimal(Slot* slot);
+  void StartCurl(Slot* slot);
+  void Watch(Slot* slot, HttpConnection::Want want);
+  void HandleSocketEvents();
+  void ExpireDeadlines();
   void DrainCompleted();
+  void FinishMinimal(Slot* slot);
   void Finish(Slot* slot, CheckResult result);
   void Deliver(Callback& done, CheckResult result);
   void FailEverything();
+  Slot* Live(std::uint32_t index, std::uint64_t generation);
 
   const Options options_;
+  const bool proxy_configured_ = HttpProxyConfigured();
   CurlEventLoop loop_;
   std::mutex mu_;
   std::deque<Job> queue_;  // guarded by mu_
@@ -96,8 +129,11 @@ class HttpProbe::Impl {
   std::atomic<bool> sleeping_{false};
   // Worker thread only:
   std::vector<Job> batch_;
-  std::vector<std::unique_ptr<Slot>> free_;
+  std::vector<std::unique_ptr<Slot>> slots_;  // every slot, by index
+  std::vector<Slot*> free_;
   std::vector<Slot*> active_;
+  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
+  std::array<char, 64 * 1024> scratch_{};  // receive buffer of the minimal client
   RegexCache regexes_;
   std::thread worker_;
 };
@@ -144,13 +180,38 @@ void HttpProbe::Impl::Run() {
       can_start = !queue_.empty() && active_.size() < options_.max_in_flight;
     }
     if (can_start) sleeping_.store(false);
-    // Waits for sockets and curl's timer (never longer than 1 s, as a safety net), or not at
-    // all when more checks can start right away.
-    loop_.RunOnce(can_start ? std::chrono::milliseconds(0) : std::chrono::milliseconds(1000));
+    // Waits for sockets, curl's timer and the next deadline, or not at all when more checks
+    // can start right away.
+    loop_.RunOnce(can_start ? std::chrono::milliseconds(0) : WaitLimit());
     sleeping_.store(false);
+    HandleSocketEvents();
     DrainCompleted();
+    ExpireDeadlines();
   }
   FailEverything();
+}
+
+HttpProbe::Impl::Slot* HttpProbe::Impl::Live(std::uint32_t index, std::uint64_t generation) {
+  if (index >= slots_.size()) return nullptr;
+  Slot* slot = slots_[index].get();
+  return slot->in_use && slot->minimal && slot->generation == generation ? slot : nullptr;
+}
+
+// Until the earliest deadline of a running minimal-client check (never longer than 1 s, as a
+// safety net). Deadlines of checks that have finished are dropped on the way.
+std::chrono::milliseconds HttpProbe::Impl::WaitLimit() {
+  constexpr std::chrono::milliseconds kMax(1000);
+  while (!deadlines_.empty()) {
+    const Deadline& next = deadlines_.top();
+    if (Live(next.index, next.generation) == nullptr) {
+      deadlines_.pop();
+      continue;
+    }
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(next.at - std::chrono::steady_clock::now());
+    return std::clamp(left, std::chrono::milliseconds(0), kMax);
+  }
+  return kMax;
 }
 
 void HttpProbe::Impl::StartQueued() {
@@ -170,15 +231,19 @@ void HttpProbe::Impl::StartQueued() {
 }
 
 void HttpProbe::Impl::Start(Job job) {
-  std::unique_ptr<Slot> owned;
+  Slot* slot = nullptr;
   if (free_.empty()) {
-    owned = std::make_unique<Slot>();
+    slots_.push_back(std::make_unique<Slot>());
+    slot = slots_.back().get();
+    slot->index = static_cast<std::uint32_t>(slots_.size() - 1);
   } else {
-    owned = std::move(free_.back());
+    slot = free_.back();
     free_.pop_back();
   }
-  Slot* slot = owned.release();  // owned by active_ until Finish()
   slot->job = std::move(job);
+  slot->in_use = true;
+  slot->minimal = false;
+  ++slot->generation;
   slot->started = std::chrono::system_clock::now();
   slot->start_tick = std::chrono::steady_clock::now();
   slot->active_index = active_.size();
@@ -190,12 +255,93 @@ void HttpProbe::Impl::Start(Job job) {
     if (!regex) return Finish(slot, Unknown(regex.error().message));
     slot->regex = std::move(*regex);
   }
-  if (auto ok = slot->transfer.Prepare(spec, slot->regex != nullptr); !ok) {
+  if (options_.client == HttpClient::kAuto && StartMinimal(slot)) return;
+  StartCurl(slot);
+}
+
+// False when the minimal client cannot run this check (then libcurl does).
+bool HttpProbe::Impl::StartMinimal(Slot* slot) {
+  const HttpCheckSpec& spec = slot->job.spec;
+  const auto target = PlainHttpTarget::Parse(spec, proxy_configured_);
+  if (!target) return false;
+  stats.minimal_client.fetch_add(1, std::memory_order_relaxed);
+  slot->minimal = true;
+  slot->registered = HttpConnection::Want::kDone;
+  const auto want = slot->connection.Start(spec, *target,
+                                           slot->regex != nullptr ? HttpTransfer::kMaxBodyKept : 0);
+  if (want == HttpConnection::Want::kDone) {
+    FinishMinimal(slot);
+    return true;
+  }
+  const auto timeout = std::max(spec.timeout, std::chrono::milliseconds(1));
+  deadlines_.push(Deadline{slot->start_tick + timeout, slot->index, slot->generation});
+  Watch(slot, want);
+  return true;
+}
+
+void HttpProbe::Impl::StartCurl(Slot* slot) {
+  stats.libcurl.fetch_add(1, std::memory_order_relaxed);
+  if (!slot->transfer) slot->transfer = std::make_unique<HttpTransfer>();
+  if (auto ok = slot->transfer->Prepare(slot->job.spec, slot->regex != nullptr); !ok) {
     return Finish(slot, Unknown(ok.error().message));
   }
-  curl_easy_setopt(slot->transfer.easy(), CURLOPT_PRIVATE, slot);
-  if (!loop_.Add(slot->transfer.easy())) {
+  curl_easy_setopt(slot->transfer->easy(), CURLOPT_PRIVATE, slot);
+  if (!loop_.Add(slot->transfer->easy())) {
     Finish(slot, Unknown("curl_multi_add_handle failed"));
+  }
+}
+
+// Puts the slot's socket in the epoll set for what it waits for (added once, then modified
+// only when that changes; closing the socket takes it out).
+void HttpProbe::Impl::Watch(Slot* slot, HttpConnection::Want want) {
+  if (want == slot->registered) return;
+  epoll_event ev{};
+  ev.events = want == HttpConnection::Want::kWrite ? EPOLLOUT : EPOLLIN;
+  ev.data.u64 = CurlEventLoop::kForeignTag |
+                ((slot->generation << kIndexBits) & ~CurlEventLoop::kForeignTag) | slot->index;
+  const int op = slot->registered == HttpConnection::Want::kDone ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+  if (epoll_ctl(loop_.epoll_fd(), op, slot->connection.fd(), &ev) != 0) {
+    // Only short of kernel memory; fail the check rather than leave it unwatched.
+    slot->connection.Abort("epoll_ctl failed: " + std::string(strerrordesc_np(errno)));
+    return FinishMinimal(slot);
+  }
+  slot->registered = want;
+}
+
+void HttpProbe::Impl::HandleSocketEvents() {
+  constexpr std::uint64_t kIndexMask = (std::uint64_t{1} << kIndexBits) - 1;
+  constexpr std::uint64_t kGenerationMask = ~CurlEventLoop::kForeignTag >> kIndexBits;
+  for (const epoll_event& ev : loop_.foreign_events()) {
+    const auto index = static_cast<std::uint32_t>(ev.data.u64 & kIndexMask);
+    const std::uint64_t generation = (ev.data.u64 >> kIndexBits) & kGenerationMask;
+    Slot* slot = nullptr;
+    if (index < slots_.size()) {
+      Slot* candidate = slots_[index].get();
+      // Compared in the bits the tag has room for.
+      if (candidate->in_use && candidate->minimal &&
+          (candidate->generation & kGenerationMask) == generation) {
+        slot = candidate;
+      }
+    }
+    if (slot == nullptr) continue;  // an earlier check's socket, still open in a child process
+    const auto want = slot->connection.OnReady(ev.events, scratch_);
+    if (want == HttpConnection::Want::kDone) {
+      FinishMinimal(slot);
+    } else {
+      Watch(slot, want);
+    }
+  }
+}
+
+void HttpProbe::Impl::ExpireDeadlines() {
+  const auto now = std::chrono::steady_clock::now();
+  while (!deadlines_.empty() && deadlines_.top().at <= now) {
+    const Deadline next = deadlines_.top();
+    deadlines_.pop();
+    if (Slot* slot = Live(next.index, next.generation)) {
+      slot->connection.TimeOut();
+      FinishMinimal(slot);
+    }
   }
 }
 
@@ -205,8 +351,13 @@ void HttpProbe::Impl::DrainCompleted() {
     curl_easy_getinfo(done->easy, CURLINFO_PRIVATE, &priv);
     auto* slot = reinterpret_cast<Slot*>(priv);
     loop_.Remove(done->easy);
-    Finish(slot, FinishHttpCheck(slot->job.spec, slot->transfer, done->code, slot->regex.get()));
+    Finish(slot, FinishHttpCheck(slot->job.spec, *slot->transfer, done->code, slot->regex.get()));
   }
+}
+
+void HttpProbe::Impl::FinishMinimal(Slot* slot) {
+  Finish(slot, EvaluateHttpResponse(slot->job.spec, slot->connection.Collect(),
+                                    slot->connection.body(), slot->regex.get()));
 }
 
 void HttpProbe::Impl::Finish(Slot* slot, CheckResult result) {
@@ -220,8 +371,13 @@ void HttpProbe::Impl::Finish(Slot* slot, CheckResult result) {
   active_.pop_back();
   slot->job = Job{};
   slot->regex.reset();
-  slot->transfer.Release();
-  free_.emplace_back(slot);
+  slot->in_use = false;
+  if (slot->minimal) {
+    slot->connection.Release();
+  } else if (slot->transfer) {
+    slot->transfer->Release();
+  }
+  free_.push_back(slot);
   stats.in_flight.fetch_sub(1, std::memory_order_relaxed);
   Deliver(done, std::move(result));
 }
@@ -239,7 +395,7 @@ void HttpProbe::Impl::Deliver(Callback& done, CheckResult result) {
 void HttpProbe::Impl::FailEverything() {
   while (!active_.empty()) {
     Slot* slot = active_.back();
-    loop_.Remove(slot->transfer.easy());
+    if (!slot->minimal && slot->transfer) loop_.Remove(slot->transfer->easy());
     Finish(slot, Unknown("shutting down"));
   }
   std::deque<Job> queued;
@@ -250,6 +406,7 @@ void HttpProbe::Impl::FailEverything() {
   stats.queued.fetch_sub(static_cast<std::int64_t>(queued.size()), std::memory_order_relaxed);
   for (Job& job : queued) Deliver(job.done, Unknown("shutting down"));
   free_.clear();
+  slots_.clear();
 }
 
 HttpProbe::HttpProbe(Options options) : impl_(std::make_unique<Impl>(options)) {}
@@ -262,7 +419,7 @@ bool HttpProbe::Submit(HttpCheckSpec spec, Callback done) {
 
 const HttpProbeStats& HttpProbe::stats() const { return impl_->stats; }
 
-CheckResult RunHttpCheck(const HttpCheckSpec& spec) {
+CheckResult RunHttpCheck(const HttpCheckSpec& spec, HttpClient client) {
   const auto started = std::chrono::system_clock::now();
   const auto tick = std::chrono::steady_clock::now();
   std::unique_ptr<BodyRegex> regex;
@@ -273,11 +430,20 @@ CheckResult RunHttpCheck(const HttpCheckSpec& spec) {
     if (compiled) regex = std::move(*compiled);
   }
   if (spec.body_regex.empty() || regex) {
-    HttpTransfer transfer;
-    if (auto ok = transfer.Prepare(spec, regex != nullptr); !ok) {
-      result = Unknown(ok.error().message);
+    std::optional<PlainHttpTarget> target;
+    if (client == HttpClient::kAuto) target = PlainHttpTarget::Parse(spec, HttpProxyConfigured());
+    if (target) {
+      HttpConnection connection;
+      HttpMeasurements m =
+          connection.Run(spec, *target, regex != nullptr ? HttpTransfer::kMaxBodyKept : 0);
+      result = EvaluateHttpResponse(spec, std::move(m), connection.body(), regex.get());
     } else {
-      result = FinishHttpCheck(spec, transfer, curl_easy_perform(transfer.easy()), regex.get());
+      HttpTransfer transfer;
+      if (auto ok = transfer.Prepare(spec, regex != nullptr); !ok) {
+        result = Unknown(ok.error().message);
+      } else {
+        result = FinishHttpCheck(spec, transfer, curl_easy_perform(transfer.easy()), regex.get());
+      }
     }
   }
   result.started = started;

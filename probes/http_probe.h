@@ -1,5 +1,7 @@
-// HttpProbe: HTTP(S) checks on libcurl's multi interface. One worker thread drives every
-// transfer (no thread per check); Submit() is thread-safe and never blocks.
+// HttpProbe: HTTP(S) checks. One worker thread drives every transfer (no thread per check)
+// on one epoll set: plain http:// checks to an IP address through the minimal client of
+// http_client.h, everything else (TLS, names, redirects, proxies) through libcurl's multi
+// interface. Submit() is thread-safe and never blocks.
 #pragma once
 
 #include <atomic>
@@ -57,13 +59,20 @@ struct HttpProbeStats {
   std::atomic<std::uint64_t> rejected{0};  // queue full
   std::atomic<std::int64_t> queued{0};
   std::atomic<std::int64_t> in_flight{0};
+  std::atomic<std::uint64_t> minimal_client{0};  // checks started on the minimal client
+  std::atomic<std::uint64_t> libcurl{0};         // checks started on libcurl
 };
+
+// Which client runs a check: kAuto takes the minimal client whenever it can run the check as
+// libcurl would (PlainHttpTarget::Parse), kCurl always libcurl.
+enum class HttpClient { kAuto, kCurl };
 
 class HttpProbe {
  public:
   struct Options {
     std::size_t queue_capacity = 20'000;  // checks waiting to start
     std::size_t max_in_flight = 2'000;    // concurrent transfers
+    HttpClient client = HttpClient::kAuto;
   };
   using Callback = std::function<void(CheckResult)>;
 
@@ -86,7 +95,8 @@ class HttpProbe {
   std::unique_ptr<Impl> impl_;
 };
 
-// Runs one check synchronously (used by `groundstation check http`).
-CheckResult RunHttpCheck(const HttpCheckSpec& spec);
+// Runs one check synchronously (used by `groundstation check http`), on the same client the
+// probe would choose.
+CheckResult RunHttpCheck(const HttpCheckSpec& spec, HttpClient client = HttpClient::kAuto);
 
 }  // namespace gs::probes

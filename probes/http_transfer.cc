@@ -19,6 +19,13 @@ struct CurlUrlFree {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
 };
 
+// "Connection: close" as a header list that lives as long as the process (libcurl only reads
+// it), shared by every plain GET.
+curl_slist* ConnectionCloseList() {
+  static curl_slist item{const_cast<char*>("Connection: close"), nullptr};
+  return &item;
+}
+
 double Seconds(curl_off_t microseconds) { return static_cast<double>(microseconds) / 1e6; }
 
 std::string_view TrimLineEnd(std::string_view s) {
@@ -116,6 +123,10 @@ void HttpTransfer::ApplyFixedOptions() {
   curl_easy_setopt(easy_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy_, CURLOPT_CERTINFO, 1L);
   curl_easy_setopt(easy_, CURLOPT_USERAGENT, "groundstation-check-http");
+  // One request per connection, said up front (as check_http does) so the server closes
+  // first; see BuildHttpRequest in http_client.cc. Checks with headers of their own get it
+  // from ApplyHeaders.
+  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, ConnectionCloseList());
 }
 
 // With an SNI name the URL's host becomes that name (so SNI, certificate name and Host all
@@ -163,15 +174,20 @@ void HttpTransfer::ApplyMethod(const HttpCheckSpec& spec) {
 }
 
 void HttpTransfer::ApplyHeaders(const HttpCheckSpec& spec) {
+  bool has_connection = false;
   for (const std::string& header : spec.headers) {
     headers_ = curl_slist_append(headers_, header.c_str());
+    // "Connection: x", or libcurl's "Connection:" (removes) and "Connection;" (empty).
+    has_connection = has_connection || (strncasecmp(header.c_str(), "Connection", 10) == 0 &&
+                                        (header[10] == ':' || header[10] == ';'));
   }
+  if (!has_connection) headers_ = curl_slist_append(headers_, "Connection: close");
   if (!spec.host_header.empty()) {
     headers_ = curl_slist_append(headers_, ("Host: " + spec.host_header).c_str());
   }
   // A request body would otherwise wait up to a second for "100 Continue".
   if (!spec.body.empty()) headers_ = curl_slist_append(headers_, "Expect:");
-  if (headers_ != nullptr) curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
+  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
 }
 
 std::size_t HttpTransfer::OnWrite(char* data, std::size_t size, std::size_t n,
@@ -259,16 +275,7 @@ HttpMeasurements HttpTransfer::Collect(CURLcode code) const {
 
 CheckResult FinishHttpCheck(const HttpCheckSpec& spec, HttpTransfer& transfer, CURLcode code,
                             BodyRegex* regex) {
-  HttpMeasurements m = transfer.Collect(code);
-  if (regex != nullptr && m.transfer_ok) {
-    Result<bool> matched = regex->Matches(transfer.body());
-    if (matched) {
-      m.body_matched = *matched;
-    } else {
-      m.regex_error = matched.error().message;
-    }
-  }
-  return EvaluateHttp(spec, m);
+  return EvaluateHttpResponse(spec, transfer.Collect(code), transfer.body(), regex);
 }
 
 }  // namespace gs::probes

@@ -8,6 +8,7 @@
 // owner (the destructor calls it too).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -84,6 +85,12 @@ class RrdWriter {
 
  private:
   struct Pending;  // the values for one file within a batch
+  // With a cache_timeout, how often the worker moves queued samples into the cache, and how
+  // many waiting samples wake it sooner.
+  static constexpr std::chrono::seconds kCollectEvery{1};
+  [[nodiscard]] std::size_t WakeBatch() const {
+    return std::max<std::size_t>(1, std::min<std::size_t>(1024, options_.queue_capacity / 2));
+  }
 
   void Run();
   void Collect(std::deque<Sample> batch);  // into held_

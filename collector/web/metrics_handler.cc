@@ -161,6 +161,14 @@ void QueueMetrics(PrometheusText& out, const StageView& v) {
            D(v.probes->running_plugins()));
     Single(out, "groundstation_http_probe_in_flight", "HTTP transfers in progress.", "gauge",
            D(h.in_flight.load()));
+    out.Family("groundstation_http_probe_checks_total",
+               "HTTP checks started, by client: the minimal one (plain http:// to an IP "
+               "address) or libcurl (the rest).",
+               "counter");
+    out.Sample("groundstation_http_probe_checks_total", {{"client", "minimal"}},
+               D(h.minimal_client.load()));
+    out.Sample("groundstation_http_probe_checks_total", {{"client", "libcurl"}},
+               D(h.libcurl.load()));
   }
   if (v.rrd != nullptr) {
     const auto& r = v.rrd->stats();

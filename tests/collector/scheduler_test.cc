@@ -152,5 +152,25 @@ TEST_F(SchedulerTest, RunNowOfAnUnknownJobIsRefused) {
   EXPECT_FALSE(scheduler.RunNow({"nope", "c"}));
 }
 
+TEST(CoalescedDueTest, RoundsUpToOneThousandthOfTheIntervalAtMostFiftyMilliseconds) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point due{std::chrono::nanoseconds(123'456'789'012)};
+  // 60 s interval: a 50 ms grid.
+  const auto fired = CoalescedDue(due, milliseconds(60'000));
+  EXPECT_GE(fired, due);
+  EXPECT_LT(fired - due, milliseconds(50));
+  EXPECT_EQ(fired.time_since_epoch() % milliseconds(50), Clock::duration::zero());
+  // Every due time in one 50 ms slot fires together.
+  EXPECT_EQ(CoalescedDue(due + milliseconds(10), milliseconds(60'000)), fired);
+  // 10 s interval: a 10 ms grid.
+  const auto ten = CoalescedDue(due, milliseconds(10'000));
+  EXPECT_GE(ten, due);
+  EXPECT_LT(ten - due, milliseconds(10));
+  EXPECT_EQ(ten.time_since_epoch() % milliseconds(10), Clock::duration::zero());
+  // Already on the grid, or an interval under a second: exactly when due.
+  EXPECT_EQ(CoalescedDue(fired, milliseconds(60'000)), fired);
+  EXPECT_EQ(CoalescedDue(due, milliseconds(999)), due);
+}
+
 }  // namespace
 }  // namespace gs::collector

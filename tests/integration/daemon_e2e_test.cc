@@ -276,6 +276,13 @@ TEST_F(DaemonE2ETest, SighupAddsNodesAndRefusesABrokenConfig) {
   auto metrics = HttpGet("http://127.0.0.1:" + std::to_string(api_port) + "/metrics");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.body.find("groundstation_check_runs_total{kind=\"http\"}"), std::string::npos);
+  // http://127.0.0.1:... checks run on the minimal client, none of them on libcurl.
+  const std::string minimal = "groundstation_http_probe_checks_total{client=\"minimal\"} ";
+  const std::size_t at = metrics.body.find(minimal);
+  ASSERT_NE(at, std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body[at + minimal.size()], '0') << metrics.body.substr(at, 80);
+  EXPECT_NE(metrics.body.find("groundstation_http_probe_checks_total{client=\"libcurl\"} 0"),
+            std::string::npos);
   EXPECT_NE(metrics.body.find("groundstation_config_reloads_total{result=\"refused\"} 1"),
             std::string::npos);
   EXPECT_EQ(HttpGet("http://127.0.0.1:" + std::to_string(api_port) + "/healthz").status, 200);

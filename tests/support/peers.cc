@@ -124,16 +124,24 @@ std::string Nginx::TlsUrl(const std::string& path) const {
   return "https://127.0.0.1:" + std::to_string(tls_port_) + path;
 }
 
-HangServer::HangServer() {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+int ListenOnLoopback(int& port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof addr;
-  ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::listen(listen_fd_, 64);
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 64) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  port = ntohs(addr.sin_port);
+  return fd;
+}
+
+HangServer::HangServer() {
+  listen_fd_ = ListenOnLoopback(port_);
   thread_ = std::thread([this] {
     while (!stop_.load()) {
       pollfd p{listen_fd_, POLLIN, 0};

@@ -142,6 +142,10 @@ class Nginx {
   std::string error_;
 };
 
+// A listening TCP socket on 127.0.0.1 at a free port (backlog 64, close-on-exec); sets
+// `port`. -1 on failure.
+int ListenOnLoopback(int& port);
+
 // Accepts TCP connections on 127.0.0.1 and never sends a byte (timeouts).
 class HangServer {
  public:
