@@ -11,16 +11,11 @@
 #include <cstring>
 #include <vector>
 
+#include "probes/text_fields.h"
+
 namespace gs::probes {
 
 namespace {
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return Lower(x) == Lower(y); });
-}
 
 // RFC 9110 tchar: what a method or header name may consist of.
 bool IsToken(std::string_view s) {

@@ -1,7 +1,8 @@
-// Splitting kernel text files (/proc/self/mountinfo, /proc/mdstat) into fields. Header-only,
-// pure; thread-safe.
+// Small text helpers: splitting kernel text files (/proc/self/mountinfo, /proc/mdstat) into
+// fields, comparing protocol tokens. Header-only, pure; thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +22,14 @@ inline std::vector<std::string_view> SplitFields(std::string_view line,
     i = end;
   }
   return out;
+}
+
+// `a` and `b` are equal ignoring ASCII case (HTTP header names, schemes, codings); unlike
+// strcasecmp, independent of the locale.
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [&](char x, char y) { return lower(x) == lower(y); });
 }
 
 }  // namespace gs::probes
