@@ -20,7 +20,8 @@
 # losing on this box; loggen sends 10-30 % more than -r asks, one thread tops out near 300,000/s)
 # TCP_RATE=10000000 (loggen -r per connection for the TCP cases, i.e. unthrottled: loggen's
 # default is 1,000/s) CEILING=1 (0: skip the loggen->socat->/dev/null run that measures the
-# sender's own ceiling per TCP case) DRAIN_SECONDS=60 CASES="tcp-3164-x1 ... udp-5424" RECEIVERS="groundstation
+# sender's own ceiling per TCP case, and the udp_receive_bench run that measures the kernel's
+# floor per UDP case) DRAIN_SECONDS=60 CASES="tcp-3164-x1 ... udp-5424" RECEIVERS="groundstation
 # rsyslog syslog-ng" GS_BUILD=/work/main/build (a Release build; the binary is
 # $GS_BUILD/collector/groundstation or $GS_BUILD/groundstation) GS_RSYSLOG_ROOT (an unpacked
 # rsyslog; default: scripts/fetch-rsyslog.sh into the temp dir).
@@ -262,6 +263,29 @@ ceiling() {
     "$(sed -E 's/.*average rate = ([0-9.]+).*/\1/' <<<"$out")"
 }
 
+# udp_floor CASE: the kernel's share of a UDP case, the same loggen run against
+# udp_receive_bench (receives as groundstation does, then discards: no parsing, no rules, no
+# archive); appends "CASE CPU_US_PER_DATAGRAM" to $T/floor. Skipped without the binary.
+udp_floor() {
+  local bin=$GS_BUILD/bench/udp_receive_bench p pid out line
+  [ -x "$bin" ] || { echo "   $1: kernel floor skipped (no $bin)"; return 0; }
+  case_args "$1"
+  p=$(freeport)
+  "$bin" "$p" 2 $((RUN_SECONDS + 90)) > "$T/floor.out" 2>&1 & pid=$!; PIDS+=("$pid")
+  for _ in $(seq 100); do [ -n "$(udp_rcvbuf "$p")" ] && break; sleep 0.05; done
+  out=$(send "$p")
+  wait "$pid" 2>/dev/null || true
+  line=$(grep '^udp_receive ' "$T/floor.out" || true)
+  [ -n "$out" ] && [ -n "$line" ] || return 0
+  local got cpu rcvbuf
+  got=$(sed -E 's/.*datagrams=([0-9]+).*/\1/' <<<"$line")
+  cpu=$(sed -E 's/.*cpu_us_per_datagram=([0-9.]+).*/\1/' <<<"$line")
+  rcvbuf=$(sed -E 's/.*rcvbuf=([0-9]+).*/\1/' <<<"$line")
+  echo "$1 $cpu $rcvbuf" >> "$T/floor"
+  printf '   %-12s %-13s sent %9.0f/s  received %9d  cpu %.2f us/msg (recvmmsg only: the kernel floor)\n' \
+    "$1" "udp-floor" "$(sed -E 's/.*average rate = ([0-9.]+).*/\1/' <<<"$out")" "$got" "$cpu"
+}
+
 # run_case RX CASE: one loggen run, the drain, one result line in $T/results.
 run_case() {
   local rx=$1 c=$2 port pid out
@@ -324,11 +348,12 @@ for rx in "${ACTIVE[@]}"; do
   echo "   $rx UDP receive buffer: $(mib "$b") (ss rb=$b)"
 done
 
-: > "$T/results"; : > "$T/ceiling"
+: > "$T/results"; : > "$T/ceiling"; : > "$T/floor"
 echo "== runs: ${RUN_SECONDS}s each${RUN_COUNT:+, at most $RUN_COUNT messages}, $MSG_SIZE-byte messages, UDP: -r $UDP_RATE msgs/s over $UDP_CONNECTIONS sender threads"
 for c in $CASES; do
   echo "-- $c (load $(load))"
   if [ "$CEILING" = 1 ] && [[ $c == tcp-* ]]; then ceiling "$c"; fi
+  if [ "$CEILING" = 1 ] && [[ $c == udp-* ]]; then udp_floor "$c"; fi
   for rx in "${ACTIVE[@]}"; do run_case "$rx" "$c"; done
 done
 
@@ -342,6 +367,9 @@ done < "$T/results"
 while read -r c rate; do
   printf '%-12s %-13s %11.0f %11s %11s %7s %11s %10s\n' "$c" "loggen->null" "$rate" - - - - -
 done < "$T/ceiling"
+while read -r c cpu rcvbuf; do
+  printf '%-12s %-13s %11s %11s %11s %7s %11.2f %10s\n' "$c" "udp-floor" - - - - "$cpu" "$(mib "$rcvbuf")"
+done < "$T/floor"
 
 echo "== groundstation / rsyslog"
 if [[ " ${ACTIVE[*]} " != *" groundstation "* ]]; then
@@ -365,6 +393,9 @@ else
         "${top:-?}" "$(verdict "$gw >= 2 * $rw || ($gloss == 0 && $grate >= 0.9 * ${top:-1000000000})")"
     else
       printf ', UDP loss < 1%% (rsyslog: %.2f%%): %s\n' "$rloss" "$(verdict "$gloss < 1")"
+      floor=$(awk -v c="$c" '$1 == c {print $2}' "$T/floor")
+      [ -z "$floor" ] || printf '             kernel floor (receive and discard): %.2f us/msg, so %.2f us/msg above it\n' \
+        "$floor" "$(echo "$gcpu - $floor" | bc -l)"
     fi
   done
 fi

@@ -20,8 +20,11 @@ using std::chrono::system_clock;
 constexpr std::size_t kWriteAt = 256 * 1024;    // a file buffer this big is written at once
 constexpr std::size_t kMaxPending = 8u << 20;   // per file, while writes keep failing
 constexpr std::uint64_t kRecordOverhead = 160;  // queue accounting per record beyond its text
-constexpr std::size_t kMaxSpare = 64;           // record vectors kept for reuse
-constexpr std::size_t kSmallWork = 256;         // records: see WriterLoop
+// Records kept for reuse, in all chunks together: enough that a steady stream never allocates
+// (the chunks circulate between the listeners and the writer); what a burst needed beyond
+// that is freed afterwards. At most about 35 MB (65,536 records).
+constexpr std::size_t kMaxSpare = 1024 * LogArchive::kChunkRecords;
+constexpr std::size_t kSmallWork = 256;  // records: see WriterLoop
 constexpr auto kWakeGap = std::chrono::milliseconds(1);
 constexpr std::size_t kMaxSpareString = 2048;   // bigger strings are freed, not reused
 constexpr std::size_t kMaxSpareRecords = 2048;  // bigger vectors are freed, not reused
@@ -81,13 +84,29 @@ LogArchive::LogArchive(Options options) : options_(std::move(options)) {
 
 LogArchive::~LogArchive() { Stop(); }
 
-bool LogArchive::TryPush(std::vector<LogRecord>& batch, std::size_t count) {
-  count = std::min(count, batch.size());
-  if (count == 0) return true;
+bool LogArchive::TryPush(std::vector<LogRecord>& batch) {
+  std::vector<std::vector<LogRecord>> chunks;
+  const std::size_t count = batch.size();
+  chunks.push_back(std::move(batch));
+  if (TryPush(chunks, count)) return true;
+  batch = std::move(chunks.front());
+  return false;
+}
+
+bool LogArchive::TryPush(std::vector<std::vector<LogRecord>>& chunks, std::size_t last_count) {
+  if (chunks.empty()) return true;
+  last_count = std::min(last_count, chunks.back().size());
+  std::vector<std::uint64_t> chunk_bytes(chunks.size(), 0);
   std::uint64_t bytes = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    bytes += batch[i].msg.size() + batch[i].structured_data.size() + kRecordOverhead;
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    const std::size_t count = i + 1 == chunks.size() ? last_count : chunks[i].size();
+    chunk_bytes[i] = chunks[i].size() * kRecordOverhead;
+    for (std::size_t k = 0; k < count; ++k) {
+      chunk_bytes[i] += chunks[i][k].msg.size() + chunks[i][k].structured_data.size();
+    }
+    bytes += chunk_bytes[i];
   }
+  if (bytes == 0) return true;
   {
     std::lock_guard lock(mu_);
     if (stopping_) return false;
@@ -96,10 +115,14 @@ bool LogArchive::TryPush(std::vector<LogRecord>& batch, std::size_t count) {
       ++stats_.refused_batches;
       return false;
     }
-    queue_.push_back(Batch{std::move(batch), count, bytes, ++pushed_seq_});
+    const std::uint64_t seq = ++pushed_seq_;
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+      const std::size_t count = i + 1 == chunks.size() ? last_count : chunks[i].size();
+      queue_.push_back(Batch{std::move(chunks[i]), count, chunk_bytes[i], seq});
+    }
     stats_.queue_bytes += static_cast<std::int64_t>(bytes);
   }
-  batch.clear();
+  chunks.clear();
   wake_.notify_one();
   return true;
 }
@@ -109,6 +132,7 @@ bool LogArchive::TakeSpare(std::vector<LogRecord>& out) {
   if (spare_.empty()) return false;
   out = std::move(spare_.back());
   spare_.pop_back();
+  spare_records_ -= out.size();
   return true;
 }
 
@@ -182,7 +206,10 @@ void LogArchive::WriterLoop() {
         }
       }
       std::lock_guard lock(spare_mu_);
-      if (spare_.size() < kMaxSpare) spare_.push_back(std::move(batch.records));
+      if (spare_records_ + batch.records.size() <= kMaxSpare) {
+        spare_records_ += batch.records.size();
+        spare_.push_back(std::move(batch.records));
+      }
     }
     const auto now = steady_clock::now();
     if (now >= next_tick) {

@@ -66,15 +66,20 @@ class LogArchive {
   LogArchive(const LogArchive&) = delete;
   LogArchive& operator=(const LogArchive&) = delete;
 
+  // Records travel in chunks: vectors of kChunkRecords records, parsed into by the listeners,
+  // written here, then handed back through TakeSpare with their strings' capacity, so a
+  // steady stream parses without allocating and no vector ever grows or shrinks.
+  static constexpr std::size_t kChunkRecords = 64;
+
   // Takes the records of `batch` (leaving it empty) unless the queue is full: then returns
   // false and leaves `batch` untouched. Never blocks.
-  bool TryPush(std::vector<LogRecord>& batch) { return TryPush(batch, batch.size()); }
-  // The same for the first `count` records of `batch`; the rest travel along unwritten and
-  // come back through TakeSpare (so a reused vector never has to shrink).
-  bool TryPush(std::vector<LogRecord>& batch, std::size_t count);
+  bool TryPush(std::vector<LogRecord>& batch);
+  // The same for chunks: every record of each chunk but the last, and the first `last_count`
+  // of the last; the rest travel along unwritten (and count against the queue's bound as
+  // empty records). Empties `chunks` unless it returns false.
+  bool TryPush(std::vector<std::vector<LogRecord>>& chunks, std::size_t last_count);
 
-  // A vector of written records handed back for reuse (their strings keep their capacity, so
-  // the next batch parses without allocating); false when none is spare. Any thread.
+  // A chunk of written records handed back for reuse; false when none is spare. Any thread.
   bool TakeSpare(std::vector<LogRecord>& out);
 
   // Waits until every record pushed before the call is in its file (write(2) done), at most
@@ -124,6 +129,7 @@ class LogArchive {
   std::shared_ptr<RecordObserver> observer_;  // guarded by mu_
   std::mutex spare_mu_;
   std::vector<std::vector<LogRecord>> spare_;  // guarded by spare_mu_
+  std::size_t spare_records_ = 0;              // in spare_; guarded by spare_mu_
 
   // Writer thread only.
   std::unordered_map<std::string, std::unique_ptr<OpenFile>> files_;  // "host/day"

@@ -60,9 +60,20 @@ std::string PcreError(int code) {
   return reinterpret_cast<const char*>(message.data());
 }
 
+// Hyperscan's match callback: collects the ids of the rules that may match, once each.
+struct Candidates {
+  std::vector<char>* seen;       // per rule: already collected for this record
+  std::vector<unsigned>* rules;  // the rules collected
+};
+
 int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long long /*to*/,
                      unsigned int /*flags*/, void* context) {
-  static_cast<std::vector<char>*>(context)->at(id) = 1;
+  auto* candidates = static_cast<Candidates*>(context);
+  char& seen = (*candidates->seen)[id];  // ids are rule indices (LogRules::Create)
+  if (seen == 0) {
+    seen = 1;
+    candidates->rules->push_back(id);
+  }
   return 0;  // keep scanning: other rules may match too
 }
 
@@ -101,8 +112,10 @@ struct LogRules::Impl {
   std::shared_ptr<const NodeTags> next_nodes;  // guarded by nodes_mu
   std::atomic<bool> nodes_changed{false};
   Sinks sinks;
-  std::vector<char> pass;  // per rule: fields allow it
-  std::vector<char> hit;   // per rule: hyperscan says it may match
+  std::vector<char> hit;             // per rule: hyperscan says it may match (reset per record)
+  std::vector<unsigned> candidates;  // the rules hit, then those confirmed by PCRE2 alone
+  std::vector<unsigned> pcre_only;   // rules Hyperscan could not take: PCRE2 on every record
+  bool all_filtered = false;         // every rule has a field prefilter
   std::int64_t minute = -1;
   ArchiveHostCache hosts;
 
@@ -114,6 +127,11 @@ struct LogRules::Impl {
 
   static std::int64_t MinuteOf(system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::minutes>(t.time_since_epoch()).count();
+  }
+
+  static bool HasFieldFilter(const Rule& rule) {
+    return rule.config.max_severity < 7 || rule.facility_mask != 0 || !rule.apps.empty() ||
+           !rule.hosts.empty() || rule.config.select.has_value();
   }
 
   bool FieldsAllow(const Rule& rule, const LogRecord& r, const std::string& host) const {
@@ -237,8 +255,12 @@ Result<std::unique_ptr<LogRules>> LogRules::Create(
     }
   }
   impl->match_data = pcre2_match_data_create(1, nullptr);
-  impl->pass.assign(impl->rules.size(), 0);
   impl->hit.assign(impl->rules.size(), 0);
+  impl->all_filtered = !impl->rules.empty();
+  for (std::size_t i = 0; i < impl->rules.size(); ++i) {
+    if (!impl->rules[i]->in_hyperscan) impl->pcre_only.push_back(static_cast<unsigned>(i));
+    if (!Impl::HasFieldFilter(*impl->rules[i])) impl->all_filtered = false;
+  }
   for (const auto& [host, rule_name] : firing) {
     for (auto& r : impl->rules) {
       if (r->config.name == rule_name && r->config.alert_count > 0) {
@@ -260,27 +282,38 @@ void LogRules::SetNodes(std::shared_ptr<const NodeTags> nodes) {
 void LogRules::Observe(const LogRecord& record) {
   Impl& m = *impl_;
   if (m.rules.empty()) return;
-  if (m.nodes_changed.exchange(false)) {
+  if (m.nodes_changed.load(std::memory_order_relaxed) && m.nodes_changed.exchange(false)) {
     std::lock_guard lock(m.nodes_mu);
     m.nodes = std::move(m.next_nodes);
   }
+  if (m.all_filtered) {  // maybe no rule applies to this record: then no need to scan it
+    const std::string& host = m.hosts.Get(record);
+    bool any = false;
+    for (const auto& rule : m.rules) {
+      if (m.FieldsAllow(*rule, record, host)) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return;
+  }
+  // Hyperscan names the few rules that may match; their fields and PCRE2 decide.
+  m.candidates.clear();
+  if (m.db != nullptr) {
+    Candidates context{&m.hit, &m.candidates};
+    hs_scan(m.db, record.msg.data(), static_cast<unsigned>(record.msg.size()), 0, m.scratch,
+            OnHyperscanMatch, &context);
+    for (unsigned i : m.candidates) m.hit[i] = 0;
+  }
+  m.candidates.insert(m.candidates.end(), m.pcre_only.begin(), m.pcre_only.end());
+  if (m.candidates.empty()) return;
+  std::sort(m.candidates.begin(), m.candidates.end());  // rules in config order
   // The same host identity as the archive's directory (hostname first: behind NAT many
   // senders share one address); `select` still uses the node the address matched.
   const std::string& host = m.hosts.Get(record);
-  bool any = false;
-  for (std::size_t i = 0; i < m.rules.size(); ++i) {
-    m.pass[i] = m.FieldsAllow(*m.rules[i], record, host) ? 1 : 0;
-    any = any || m.pass[i] != 0;
-  }
-  if (!any) return;
-  if (m.db != nullptr) {
-    std::fill(m.hit.begin(), m.hit.end(), 0);
-    hs_scan(m.db, record.msg.data(), static_cast<unsigned>(record.msg.size()), 0, m.scratch,
-            OnHyperscanMatch, &m.hit);
-  }
-  for (std::size_t i = 0; i < m.rules.size(); ++i) {
+  for (unsigned i : m.candidates) {
     Rule& rule = *m.rules[i];
-    if (m.pass[i] == 0 || (rule.in_hyperscan && m.hit[i] == 0)) continue;
+    if (!m.FieldsAllow(rule, record, host)) continue;
     const int rc = pcre2_match(rule.code, reinterpret_cast<PCRE2_SPTR>(record.msg.data()),
                                record.msg.size(), 0, 0, m.match_data, nullptr);
     if (rc >= 0) m.Matched(rule, host, record);

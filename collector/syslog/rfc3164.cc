@@ -28,6 +28,10 @@
 //           is common (kernels, appliances, `<13>just text`), the first word of a sentence as
 //           app_name would mislead the per-application log rules, and leaving it in `msg`
 //           loses nothing.
+#include <time.h>
+
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -203,6 +207,56 @@ bool InferYear(std::int64_t received_local, std::int64_t time_of_day, CivilTime&
   return found;
 }
 
+// The last timestamp StoreTimestamp inferred, per thread: consecutive messages mostly carry
+// the same second, and the inference (year, local UTC offset, formatting) depends only on the
+// fields sent, the second the message was received and the local time zone (a tzset() to
+// another zone changes tzname or timezone).
+struct InferredTimestamp {
+  bool valid = false;
+  const char* zone_names[2] = {nullptr, nullptr};
+  long zone = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  std::array<char, kMaxFraction> fraction{};
+  std::size_t fraction_size = 0;
+  bool has_year = false;
+  bool utc = false;
+  std::int64_t received_utc = 0;
+  std::array<char, kMaxRfc3339> text{};
+  std::size_t text_size = 0;
+
+  [[nodiscard]] bool Matches(const Timestamp& ts, std::int64_t received) const {
+    const CivilTime& t = ts.time;
+    return valid && received == received_utc && zone_names[0] == tzname[0] &&
+           zone_names[1] == tzname[1] && zone == timezone && t.second == second &&
+           t.minute == minute && t.hour == hour && t.day == day && t.month == month &&
+           ts.has_year == has_year && (!has_year || t.year == year) && ts.utc == utc &&
+           t.fraction.size() == fraction_size &&
+           std::equal(t.fraction.begin(), t.fraction.end(), fraction.begin());
+  }
+
+  void Store(const Timestamp& ts, std::int64_t received, std::string_view formatted) {
+    const CivilTime& t = ts.time;
+    if (t.fraction.size() > fraction.size() || formatted.size() > text.size()) return;
+    valid = true;
+    zone_names[0] = tzname[0];
+    zone_names[1] = tzname[1];
+    zone = timezone;
+    year = t.year;
+    month = t.month;
+    day = t.day;
+    hour = t.hour;
+    minute = t.minute;
+    second = t.second;
+    std::copy(t.fraction.begin(), t.fraction.end(), fraction.begin());
+    fraction_size = t.fraction.size();
+    has_year = ts.has_year;
+    utc = ts.utc;
+    received_utc = received;
+    std::copy(formatted.begin(), formatted.end(), text.begin());
+    text_size = formatted.size();
+  }
+};
+
 // Stores the timestamp as RFC 3339; false when it names no real date (then it is not one).
 bool StoreTimestamp(std::string_view sent, Timestamp& ts, const ParseContext& context,
                     LogRecord& out) {
@@ -213,6 +267,11 @@ bool StoreTimestamp(std::string_view sent, Timestamp& ts, const ParseContext& co
   CivilTime& time = ts.time;
   const std::int64_t received_utc =
       std::chrono::floor<std::chrono::seconds>(context.received.time_since_epoch()).count();
+  thread_local InferredTimestamp last;
+  if (last.Matches(ts, received_utc)) {
+    out.timestamp.assign(last.text.data(), last.text_size);
+    return true;
+  }
   const int received_offset = UtcOffsetAt(received_utc);
   const std::int64_t time_of_day = time.hour * 3600 + time.minute * 60 + time.second;
   if (!ts.has_year && !InferYear(received_utc + received_offset, time_of_day, time)) {
@@ -222,7 +281,9 @@ bool StoreTimestamp(std::string_view sent, Timestamp& ts, const ParseContext& co
       DaysFromCivil(time.year, time.month, time.day) * kSecondsPerDay + time_of_day;
   const int offset = ts.utc ? 0 : UtcOffsetForLocal(local, received_offset);
   char buffer[kMaxRfc3339];
-  out.timestamp.assign(buffer, FormatRfc3339(time, offset, buffer));
+  const std::string_view formatted(buffer, FormatRfc3339(time, offset, buffer));
+  out.timestamp.assign(formatted);
+  last.Store(ts, received_utc, formatted);
   return true;
 }
 

@@ -1,5 +1,7 @@
 // RFC 5424 (section 6): the header after "<PRI>1 ", STRUCTURED-DATA and MSG; and
 // ParseStructuredData, which splits stored SD text into elements.
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <string_view>
 #include <vector>
@@ -12,6 +14,7 @@ namespace detail {
 namespace {
 
 constexpr std::size_t kMaxSdName = 32;
+constexpr std::size_t kMaxTimestamp = 64;  // longest TIMESTAMP field read (a valid one: 32)
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 // SD-NAME = 1*32PRINTUSASCII except '=', SP, ']', '"'. Returns its length, 0 if none.
@@ -120,15 +123,23 @@ bool ParseRfc5424(std::string_view text, LogRecord& out) {
   std::string_view app_name;
   std::string_view procid;
   std::string_view msgid;
-  if (!ReadField(text, pos, 64, timestamp) || !ReadField(text, pos, 255, hostname) ||
+  if (!ReadField(text, pos, kMaxTimestamp, timestamp) || !ReadField(text, pos, 255, hostname) ||
       !ReadField(text, pos, 48, app_name) || !ReadField(text, pos, 128, procid) ||
       !ReadField(text, pos, 32, msgid)) {
     return false;
   }
   if (!timestamp.empty()) {
-    CivilTime time;
-    bool has_offset = false;
-    if (ParseRfc3339(timestamp, 6, true, time, has_offset) != timestamp.size()) return false;
+    // The last valid timestamp, per thread: consecutive messages mostly carry the same one.
+    thread_local std::array<char, kMaxTimestamp> last_valid{};
+    thread_local std::size_t last_valid_size = 0;
+    if (timestamp.size() != last_valid_size ||
+        !std::equal(timestamp.begin(), timestamp.end(), last_valid.begin())) {
+      CivilTime time;
+      bool has_offset = false;
+      if (ParseRfc3339(timestamp, 6, true, time, has_offset) != timestamp.size()) return false;
+      std::copy(timestamp.begin(), timestamp.end(), last_valid.begin());
+      last_valid_size = timestamp.size();
+    }
   }
   std::string_view sd;
   if (pos < text.size() && text[pos] == '-') {

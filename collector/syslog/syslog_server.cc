@@ -75,15 +75,55 @@ std::uint32_t KernelDrops(int fd) {
   return info[SK_MEMINFO_DROPS];
 }
 
-// The records of one read. Records are reused across reads (ParseSyslog overwrites every
-// field), so parsing a message normally allocates nothing.
+// The records of one read, in the archive's chunks. Chunks come back from the archive once
+// written and are parsed into again (ParseSyslog overwrites every field and the strings keep
+// their capacity), so parsing a message normally allocates nothing. The listener's counters
+// are added up here and published once per read, not once per message.
 struct Batch {
-  std::vector<LogRecord> records;
-  std::size_t used = 0;
+  Batch(ListenerStats& s, LogArchive& a) : stats(s), archive(a) {}
+
+  ListenerStats& stats;
+  LogArchive& archive;
+  std::vector<std::vector<LogRecord>> chunks;  // full ones, then the one being filled
+  std::size_t used = 0;                        // records parsed into chunks.back()
+  std::uint64_t received = 0;
+  std::uint64_t parsed = 0;
+  std::uint64_t unparsed = 0;
+  std::uint64_t truncated = 0;
+  std::uint64_t bytes = 0;
+
+  [[nodiscard]] std::size_t size() const {
+    return chunks.empty() ? 0 : (chunks.size() - 1) * LogArchive::kChunkRecords + used;
+  }
 
   LogRecord& Next() {
-    if (used == records.size()) records.emplace_back();
-    return records[used++];
+    if (chunks.empty() || used == chunks.back().size()) {
+      std::vector<LogRecord>& chunk = chunks.emplace_back();
+      archive.TakeSpare(chunk);
+      chunk.resize(LogArchive::kChunkRecords);
+      used = 0;
+    }
+    return chunks.back()[used++];
+  }
+
+  // Forgets the records parsed (the archive refused them); keeps one chunk for the next read.
+  void Clear() {
+    if (chunks.size() > 1) chunks.resize(1);
+    used = 0;
+  }
+
+  void PublishCounts() {
+    if (received != 0) {
+      stats.received += received;
+      stats.parsed += parsed;
+      stats.unparsed += unparsed;
+      stats.truncated += truncated;
+      received = parsed = unparsed = truncated = 0;
+    }
+    if (bytes != 0) {
+      stats.bytes += bytes;
+      bytes = 0;
+    }
   }
 };
 
@@ -109,29 +149,29 @@ struct SyslogServer::Impl {
 
   // Parses one message into the batch.
   void Emit(std::string_view frame, bool truncated, system_clock::time_point received,
-            const std::string& source, const NodeIndex* index, ListenerStats& stats, Batch& batch) {
+            const std::string& source, const NodeIndex* index, Batch& batch) {
     LogRecord& r = batch.Next();
     ParseSyslog(frame, ParseContext{received, source}, r);
     r.truncated = truncated;
     r.node.clear();
-    if (index != nullptr) {
+    if (index != nullptr && !index->empty()) {
       if (auto it = index->find(source); it != index->end()) r.node = it->second;
     }
-    ++stats.received;
+    ++batch.received;
     if (r.format == Format::kUnparsed) {
-      ++stats.unparsed;
+      ++batch.unparsed;
     } else {
-      ++stats.parsed;
+      ++batch.parsed;
     }
-    if (truncated) ++stats.truncated;
+    if (truncated) ++batch.truncated;
   }
 
   // Hands the batch's records to the archive; false when its queue is full.
   bool TryPush(Batch& batch) {
-    if (batch.used == 0) return true;
-    if (!archive->TryPush(batch.records, batch.used)) return false;
+    batch.PublishCounts();
+    if (batch.size() == 0) return true;
+    if (!archive->TryPush(batch.chunks, batch.used)) return false;
     batch.used = 0;
-    archive->TakeSpare(batch.records);  // reuse written records' strings
     return true;
   }
 
@@ -143,8 +183,8 @@ struct SyslogServer::Impl {
     const auto give_up = std::chrono::steady_clock::now() + kShutdownPatience;
     while (!TryPush(batch)) {
       if (stopping && std::chrono::steady_clock::now() > give_up) {
-        stats.dropped_shutdown += batch.used;
-        batch.used = 0;
+        stats.dropped_shutdown += batch.size();
+        batch.Clear();
         co_return;
       }
       timer.expires_after(kPauseStep);
@@ -157,19 +197,18 @@ struct SyslogServer::Impl {
   awaitable<void> ReadStream(Stream& stream, const std::string& source, ListenerStats& stats) {
     FrameDecoder decoder(max_message);
     std::vector<char> buffer(kReadBuffer);
-    Batch batch;
+    Batch batch(stats, *archive);
     for (;;) {
       boost::system::error_code ec;
       const std::size_t n = co_await stream.async_read_some(
           asio::buffer(buffer), asio::redirect_error(use_awaitable, ec));
       if (n > 0) {
-        stats.bytes += n;
+        batch.bytes += n;
         const auto received = system_clock::now();
         const auto index = nodes();
-        const bool ok =
-            decoder.Feed(std::string_view(buffer.data(), n), [&](std::string_view f, bool t) {
-              Emit(f, t, received, source, index.get(), stats, batch);
-            });
+        const bool ok = decoder.Feed(
+            std::string_view(buffer.data(), n),
+            [&](std::string_view f, bool t) { Emit(f, t, received, source, index.get(), batch); });
         if (!ok) {
           ++stats.framing_errors;
           co_await Push(batch, stats);
@@ -179,7 +218,7 @@ struct SyslogServer::Impl {
       if (ec) {
         const auto index = nodes();
         decoder.Finish([&](std::string_view f, bool t) {
-          Emit(f, t, system_clock::now(), source, index.get(), stats, batch);
+          Emit(f, t, system_clock::now(), source, index.get(), batch);
         });
         co_await Push(batch, stats);
         co_return;
@@ -289,7 +328,7 @@ struct SyslogServer::Impl {
     std::array<mmsghdr, kUdpBatch> msgs{};
     std::array<iovec, kUdpBatch> iovs{};
     std::array<sockaddr_storage, kUdpBatch> addrs{};
-    Batch batch;
+    Batch batch(stats, *archive);
     sockaddr_storage last_addr{};
     std::string source;
     bool block = true;  // the last read found nothing: wait in recvmmsg for the next datagram
@@ -329,15 +368,15 @@ struct SyslogServer::Impl {
             len = max_message;
             truncated = true;
           }
-          stats.bytes += msgs[i].msg_len;
+          batch.bytes += msgs[i].msg_len;
           Emit(std::string_view(static_cast<const char*>(iovs[i].iov_base), len), truncated,
-               received, source, index.get(), stats, batch);
+               received, source, index.get(), batch);
         }
         if (drained) break;
       }
       if (!TryPush(batch)) {
-        stats.dropped_queue += batch.used;
-        batch.used = 0;  // the records stay allocated for the next read
+        stats.dropped_queue += batch.size();
+        batch.Clear();
       }
       if (read > 0) stats.dropped_kernel = KernelDrops(fd);
       block = read == 0;

@@ -82,6 +82,26 @@ TEST(ArchiveFormatTest, ControlBytesDashesAndAbsentFieldsAreUnambiguous) {
   EXPECT_EQ(back, r);
 }
 
+TEST(ArchiveFormatTest, EscapesAreFoundAtEveryPositionOfALongField) {
+  // Clean text is skipped 16 and 8 bytes at a time; a byte to escape may sit anywhere.
+  for (const char special : {'\t', '\\', '\x7f', '\x01'}) {
+    for (std::size_t pos = 0; pos < 48; ++pos) {
+      LogRecord r;
+      r.received = At("2026-01-02T00:00:00Z");
+      r.msg = std::string(48, 'a') + "\xc3\xa9";  // UTF-8 is never escaped
+      r.msg[pos] = special;
+      std::string line;
+      AppendArchiveLine(r, line);
+      LogRecord back;
+      ASSERT_TRUE(ParseArchiveLine(std::string_view(line).substr(0, line.size() - 1), back));
+      EXPECT_EQ(back.msg, r.msg) << pos;
+      const std::string written = line.substr(line.rfind('\t') + 1);  // the msg field
+      const std::size_t longer = special == '\t' || special == '\\' ? 1 : 3;  // \t or \x01
+      EXPECT_EQ(written.size(), r.msg.size() + longer + 1) << pos;  // and the LF
+    }
+  }
+}
+
 TEST(ArchiveFormatTest, MalformedLinesAreRejected) {
   LogRecord r;
   for (const char* bad : {"", "garbage", "2026-11-22T03:38:33Z\tonly\tthree",
@@ -140,6 +160,35 @@ TEST(LogArchiveTest, AFullQueueRefusesTheBatchAndKeepsIt) {
   }
   EXPECT_EQ(archive.stats().refused_batches.load(), static_cast<std::uint64_t>(refused));
   archive.Stop();
+}
+
+TEST(LogArchiveTest, ChunksAreWrittenUpToTheirCountAndComeBackForReuse) {
+  test::TempDir dir;
+  LogArchive archive({.root = dir.path() / "logs", .flush_interval = 1h});
+  std::vector<std::vector<LogRecord>> chunks(2);
+  for (auto& chunk : chunks) {
+    for (std::size_t i = 0; i < LogArchive::kChunkRecords; ++i) {
+      chunk.push_back(Record("2026-11-22T00:00:01Z", "web01", "line " + std::to_string(i)));
+    }
+  }
+  // Every record of the first chunk, three of the last: the rest is not written.
+  ASSERT_TRUE(archive.TryPush(chunks, 3));
+  EXPECT_TRUE(chunks.empty());
+  ASSERT_TRUE(archive.Flush(10s));
+  const auto lines = Lines(dir / "logs/web01/2026-11-22.log");
+  ASSERT_EQ(lines.size(), LogArchive::kChunkRecords + 3);
+  EXPECT_NE(lines.back().find("\tline 2"), std::string::npos) << lines.back();
+  // Both chunks come back whole, their records' strings still allocated.
+  std::vector<LogRecord> spare;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(archive.TakeSpare(spare));
+    EXPECT_EQ(spare.size(), LogArchive::kChunkRecords);
+    EXPECT_GE(spare.back().msg.capacity(), 7u);
+  }
+  EXPECT_FALSE(archive.TakeSpare(spare));
+  archive.Stop();
+  EXPECT_EQ(archive.stats().written.load(), LogArchive::kChunkRecords + 3);
+  EXPECT_EQ(archive.stats().queue_bytes.load(), 0);
 }
 
 TEST(LogArchiveTest, RetentionDeletesOldDaysAndCompressionKeepsThemSearchable) {

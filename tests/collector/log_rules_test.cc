@@ -125,6 +125,31 @@ TEST(LogRulesTest, PatternsHyperscanCannotParseAreStillMatchedByPcre2) {
   EXPECT_EQ(rules->stats()[1].matches, 0u);
 }
 
+TEST(LogRulesTest, EveryRuleAMessageHitsIsConfirmedInConfigOrder) {
+  Recorder rec;
+  LogRuleConfig disk = Rule("disk", "disk (full|error)");
+  LogRuleConfig nginx = Rule("nginx", "error");
+  nginx.app_names = {"nginx"};
+  LogRuleConfig keep = Rule("keep", "err\\Kor");  // PCRE2 only: Hyperscan refuses \K
+  LogRuleConfig never = Rule("never", "no such text");
+  for (LogRuleConfig* r : {&disk, &nginx, &keep, &never}) r->alert_count = 1;
+  auto rules = Make({disk, nginx, keep, never}, rec);
+  rules->Observe(Msg("disk error on sda"));  // sshd
+  LogRecord from_nginx = Msg("disk error on sdb");
+  from_nginx.app_name = "nginx";
+  rules->Observe(from_nginx);
+  std::map<std::string, std::uint64_t> by_rule;
+  for (const auto& s : rules->stats()) by_rule[s.name] = s.matches;
+  EXPECT_EQ(by_rule["disk"], 2u);
+  EXPECT_EQ(by_rule["nginx"], 1u);
+  EXPECT_EQ(by_rule["keep"], 2u);
+  EXPECT_EQ(by_rule["never"], 0u);
+  // One alert per (rule, host) whose window filled, in the order of the config.
+  std::vector<std::string> order;
+  for (const auto& a : rec.alerts) order.push_back(std::get<1>(a));
+  EXPECT_EQ(order, (std::vector<std::string>{"disk", "keep", "nginx"}));
+}
+
 TEST(LogRulesTest, AlertsWhenTheWindowFillsAndRecoversWhenItEmpties) {
   Recorder rec;
   LogRuleConfig c = Rule("ssh", "Failed password");

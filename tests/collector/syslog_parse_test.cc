@@ -635,6 +635,32 @@ TEST_F(SyslogParseTest, Rfc3164YearIsTheOneClosestToReceived) {
   EXPECT_EQ(year_of("<13>Aug  1 00:00:00 x", At(2026, 5, 10, 0, 0, 0)), "2026");
 }
 
+// Consecutive messages mostly carry the same timestamp, so the parser keeps the last one it
+// validated (RFC 5424) or inferred (RFC 3164). The result must not depend on that.
+TEST_F(SyslogParseTest, TimestampsAreExactWhateverCameBefore) {
+  const auto parse = [](const std::string& input, system_clock::time_point received) {
+    return ParseSyslog(input, ParseContext{received, "192.0.2.7"});
+  };
+  // RFC 5424: a valid stamp, then one of the same length that is not valid, then valid again.
+  EXPECT_EQ(parse("<34>1 2026-11-22T03:38:33Z h a - - - x", kReceived).format, Format::kRfc5424);
+  EXPECT_EQ(parse("<34>1 2026-11-22T03:38:99Z h a - - - x", kReceived).format, Format::kUnparsed);
+  EXPECT_EQ(parse("<34>1 2026-11-22T03:38:33Z h a - - - x", kReceived).format, Format::kRfc5424);
+  EXPECT_EQ(parse("<34>1 2026-11-22T03:38:33X h a - - - x", kReceived).format, Format::kUnparsed);
+  // RFC 3164: the same stamp received at other times gets another year; other fractions and
+  // zone names are other timestamps.
+  const std::string march = "<13>Mar  1 00:00:00 x";
+  EXPECT_EQ(parse(march, At(2026, 11, 22, 0, 0, 0)).timestamp, "2027-03-01T00:00:00+00:00");
+  EXPECT_EQ(parse(march, At(2026, 5, 10, 0, 0, 0)).timestamp, "2026-03-01T00:00:00+00:00");
+  EXPECT_EQ(parse(march, At(2026, 11, 22, 0, 0, 0)).timestamp, "2027-03-01T00:00:00+00:00");
+  EXPECT_EQ(parse("<13>Nov 22 03:38:33.123 h a: x", kReceived).timestamp,
+            "2026-11-22T03:38:33.123+00:00");
+  EXPECT_EQ(parse("<13>Nov 22 03:38:33.456 h a: x", kReceived).timestamp,
+            "2026-11-22T03:38:33.456+00:00");
+  EXPECT_EQ(parse("<13>Nov 22 03:38:33 h a: x", kReceived).timestamp, "2026-11-22T03:38:33+00:00");
+  EXPECT_EQ(parse("<13>Nov 22 2025 03:38:33 h a: x", kReceived).timestamp,
+            "2025-11-22T03:38:33+00:00");
+}
+
 TEST(SyslogTimeZoneTest, Rfc3164UsesTheReceiversZoneWithDaylightSaving) {
   if (!std::filesystem::exists("/usr/share/zoneinfo/Europe/Berlin")) {
     GTEST_SKIP() << "no /usr/share/zoneinfo/Europe/Berlin on this machine";
