@@ -95,9 +95,9 @@ TEST(ArchiveFormatTest, EscapesAreFoundAtEveryPositionOfALongField) {
       LogRecord back;
       ASSERT_TRUE(ParseArchiveLine(std::string_view(line).substr(0, line.size() - 1), back));
       EXPECT_EQ(back.msg, r.msg) << pos;
-      const std::string written = line.substr(line.rfind('\t') + 1);  // the msg field
+      const std::string written = line.substr(line.rfind('\t') + 1);          // the msg field
       const std::size_t longer = special == '\t' || special == '\\' ? 1 : 3;  // \t or \x01
-      EXPECT_EQ(written.size(), r.msg.size() + longer + 1) << pos;  // and the LF
+      EXPECT_EQ(written.size(), r.msg.size() + longer + 1) << pos;            // and the LF
     }
   }
 }
