@@ -42,6 +42,7 @@ constexpr auto kUdpPause = std::chrono::milliseconds(1);        // see ReadUdp
 constexpr auto kUdpStopCheck = std::chrono::milliseconds(200);  // see ReadUdp
 constexpr int kUdpRounds = 16;                                  // recvmmsg calls before yielding
 constexpr auto kPauseStep = std::chrono::milliseconds(5);
+constexpr auto kStreamPause = std::chrono::milliseconds(1);  // see ReadStream
 constexpr auto kShutdownPatience = std::chrono::seconds(3);
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 
@@ -193,11 +194,16 @@ struct SyslogServer::Impl {
     }
   }
 
+  // One TCP or TLS connection. A read that empties the socket is followed by a pause of
+  // kStreamPause before the next, so a busy sender's bytes are read in a few large reads
+  // (the socket buffer holds them meanwhile) instead of one read and one thread switch per
+  // segment; a quiet sender's message waits at most that long.
   template <typename Stream>
   awaitable<void> ReadStream(Stream& stream, const std::string& source, ListenerStats& stats) {
     FrameDecoder decoder(max_message);
     std::vector<char> buffer(kReadBuffer);
     Batch batch(stats, *archive);
+    asio::steady_timer pause(io);
     for (;;) {
       boost::system::error_code ec;
       const std::size_t n = co_await stream.async_read_some(
@@ -224,6 +230,10 @@ struct SyslogServer::Impl {
         co_return;
       }
       co_await Push(batch, stats);
+      if (n < buffer.size() && !stopping) {
+        pause.expires_after(kStreamPause);
+        co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+      }
     }
   }
 
