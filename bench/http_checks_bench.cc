@@ -12,7 +12,6 @@
 //
 // Prints one line: "gs_http_probe client=auto|curl checks=N ok=N seconds=S checks_per_sec=R
 // cpu_ms_per_check=C minimal=N libcurl=N" (the last two: checks each client ran).
-#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
@@ -23,20 +22,8 @@
 #include <string>
 #include <thread>
 
+#include "bench/cpu_seconds.h"
 #include "probes/http_probe.h"
-
-namespace {
-
-double CpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  auto secs = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return secs(u.ru_utime) + secs(u.ru_stime);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -67,7 +54,7 @@ int main(int argc, char** argv) {
   std::condition_variable cv;
   long done = 0;
   std::atomic<long> ok{0};
-  const double cpu0 = CpuSeconds();
+  const double cpu0 = gs::bench::CpuSeconds();
   const auto t0 = std::chrono::steady_clock::now();
   for (long i = 0; i < count; ++i) {
     if (rate > 0) {
@@ -91,7 +78,7 @@ int main(int argc, char** argv) {
     cv.wait(lock, [&] { return done == count; });
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double cpu = CpuSeconds() - cpu0;
+  const double cpu = gs::bench::CpuSeconds() - cpu0;
   std::printf(
       "gs_http_probe client=%s checks=%ld ok=%ld seconds=%.3f checks_per_sec=%.0f "
       "cpu_ms_per_check=%.4f minimal=%llu libcurl=%llu\n",

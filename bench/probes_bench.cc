@@ -10,7 +10,6 @@
 // NRPE and exec: on one event loop thread). CPU is this process's plus its reaped children's
 // (getrusage), so a spawned plugin's own CPU counts. Prints one line:
 // "KIND checks=N ok=N seconds=S checks_per_sec=R cpu_ms_per_check=C".
-#include <sys/resource.h>
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -22,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/cpu_seconds.h"
 #include "probes/exec_probe.h"
 #include "probes/mysql_probe.h"
 #include "probes/nrpe_probe.h"
@@ -30,19 +30,6 @@ namespace {
 
 using gs::probes::CheckResult;
 using gs::probes::State;
-
-double CpuSeconds() {
-  auto secs = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  double total = 0;
-  for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
-    rusage u{};
-    getrusage(who, &u);
-    total += secs(u.ru_utime) + secs(u.ru_stime);
-  }
-  return total;
-}
 
 struct Tally {
   std::atomic<long> done{0};
@@ -108,7 +95,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   Tally tally;
-  const double cpu0 = CpuSeconds();
+  const double cpu0 = gs::bench::CpuSeconds(true);
   const auto t0 = std::chrono::steady_clock::now();
   if (kind == "mysql" && argc == 7) {
     gs::probes::MysqlCheckSpec spec;
@@ -145,7 +132,7 @@ int main(int argc, char** argv) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double cpu = CpuSeconds() - cpu0;
+  const double cpu = gs::bench::CpuSeconds(true) - cpu0;
   const long n = tally.done.load();
   std::printf("%s checks=%ld ok=%ld seconds=%.3f checks_per_sec=%.1f cpu_ms_per_check=%.4f\n",
               kind.c_str(), n, tally.ok.load(), seconds, static_cast<double>(n) / seconds,

@@ -12,7 +12,6 @@
 // cpu_us_per_datagram=C rcvbuf=R" (CPU: utime+stime of the process from its first datagram
 // on; rcvbuf: SO_RCVBUF as granted).
 #include <netinet/in.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,18 +22,7 @@
 #include <thread>
 #include <vector>
 
-namespace {
-
-double CpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  auto secs = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return secs(u.ru_utime) + secs(u.ru_stime);
-}
-
-}  // namespace
+#include "bench/cpu_seconds.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -90,7 +78,7 @@ int main(int argc, char** argv) {
                                block && round == 0 ? MSG_WAITFORONE : MSG_DONTWAIT, nullptr);
       drained = n < kBatch;
       if (n <= 0) break;
-      if (datagrams == 0) cpu_start = CpuSeconds();
+      if (datagrams == 0) cpu_start = gs::bench::CpuSeconds();
       read += static_cast<std::size_t>(n);
       for (int i = 0; i < n; ++i) bytes += msgs[i].msg_len;
       if (drained) break;
@@ -100,7 +88,7 @@ int main(int argc, char** argv) {
     block = read == 0;
     if (drained && !block) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  const double cpu = CpuSeconds() - cpu_start;
+  const double cpu = gs::bench::CpuSeconds() - cpu_start;
   int granted = 0;
   socklen_t length = sizeof(granted);
   ::getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &length);
