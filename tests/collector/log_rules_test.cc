@@ -56,6 +56,13 @@ std::unique_ptr<LogRules> Make(std::vector<LogRuleConfig> rules, Recorder& rec,
   return std::move(*r);
 }
 
+// Matches so far, by rule name.
+std::map<std::string, std::uint64_t> MatchesByRule(const LogRules& rules) {
+  std::map<std::string, std::uint64_t> out;
+  for (const auto& s : rules.stats()) out[s.name] = s.matches;
+  return out;
+}
+
 TEST(LogRulesTest, CountsMatchesPerHostAndMinute) {
   Recorder rec;
   auto rules =
@@ -107,8 +114,7 @@ TEST(LogRulesTest, PrefiltersNarrowWhatIsMatched) {
   r.hostname = "db01";
   r.node.clear();
   rules->Observe(r);
-  std::map<std::string, std::uint64_t> by_rule;
-  for (const auto& s : rules->stats()) by_rule[s.name] = s.matches;
+  std::map<std::string, std::uint64_t> by_rule = MatchesByRule(*rules);
   EXPECT_EQ(by_rule["app"], 1u);
   EXPECT_EQ(by_rule["sev"], 1u);
   EXPECT_EQ(by_rule["fac"], 2u);
@@ -138,8 +144,7 @@ TEST(LogRulesTest, EveryRuleAMessageHitsIsConfirmedInConfigOrder) {
   LogRecord from_nginx = Msg("disk error on sdb");
   from_nginx.app_name = "nginx";
   rules->Observe(from_nginx);
-  std::map<std::string, std::uint64_t> by_rule;
-  for (const auto& s : rules->stats()) by_rule[s.name] = s.matches;
+  std::map<std::string, std::uint64_t> by_rule = MatchesByRule(*rules);
   EXPECT_EQ(by_rule["disk"], 2u);
   EXPECT_EQ(by_rule["nginx"], 1u);
   EXPECT_EQ(by_rule["keep"], 2u);
